@@ -1,0 +1,57 @@
+# Entry points. `make demo` and `make test` are the two set-up commands of the README.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+BUILD ?= build/release
+CI_BUILD ?= build/ci
+ASAN_BUILD ?= build/asan
+FUZZ_BUILD ?= build/fuzz
+FUZZ_SECONDS ?= 60
+
+.PHONY: deps demo build test asan fuzz format format-check tidy clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DPTMO_BUILD_TESTS=OFF >/dev/null
+	@ninja -C $(BUILD) -j$(JOBS) ptmo
+
+# The main job on embedded defaults.
+demo: build
+	@$(BUILD)/ptmo demo
+
+# Every test, warnings as errors.
+test: deps
+	@cmake -S . -B $(CI_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTMO_WERROR=ON >/dev/null
+	@ninja -C $(CI_BUILD) -j$(JOBS)
+	@cd $(CI_BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPTMO_WERROR=ON \
+	  -DPTMO_SANITIZE=ON -DPTMO_BUILD_BENCH=OFF >/dev/null
+	@ninja -C $(ASAN_BUILD) -j$(JOBS)
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j$(JOBS)
+
+# libFuzzer on the scanner (clang), for FUZZ_SECONDS.
+fuzz: deps
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DPTMO_FUZZ=ON -DPTMO_BUILD_TESTS=OFF -DPTMO_BUILD_BENCH=OFF \
+	  -DPTMO_SANITIZE=ON >/dev/null
+	@ninja -C $(FUZZ_BUILD) -j$(JOBS) scan_fuzzer
+	@mkdir -p $(FUZZ_BUILD)/corpus && cp -n fuzz/corpus/scan/* $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
+	@$(FUZZ_BUILD)/scan_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+	  $(FUZZ_BUILD)/corpus 2>&1 | tail -n 12
+
+format:
+	@clang-format -i $$(git ls-files '*.cc' '*.h')
+
+format-check:
+	@clang-format --dry-run --Werror $$(git ls-files '*.cc' '*.h')
+
+tidy: test
+	@clang-tidy -p $(CI_BUILD) --quiet $$(git ls-files 'src/*.cc') 2>/dev/null | grep -E "warning|error" || true
+
+clean:
+	rm -rf build

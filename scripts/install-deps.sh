@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of Privacy-TMO on Debian 12 (bookworm).
+# Idempotent: when everything is already present it prints nothing and exits 0.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  clang clang-format clang-tidy libclang-rt-14-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  libre2-dev libphonenumber-dev libicu-dev libssl-dev libsqlite3-dev sqlite3
+  libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
+  libeigen3-dev libprotobuf-dev libboost-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,17 @@
+// One function per `ptmo` subcommand: each adds its subcommand (with --help text) to `app`
+// and, when the subcommand runs, stores the process exit code in *exit_code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace ptmo::cli {
+
+void RegisterScan(CLI::App& app, int* exit_code);
+void RegisterMask(CLI::App& app, int* exit_code);    // mask and unmask
+void RegisterDecompose(CLI::App& app, int* exit_code);
+void RegisterEvalPii(CLI::App& app, int* exit_code);
+void RegisterTrainNer(CLI::App& app, int* exit_code);
+void RegisterBenchPrivacy(CLI::App& app, int* exit_code);
+void RegisterDemo(CLI::App& app, int* exit_code);
+
+}  // namespace ptmo::cli

@@ -1,0 +1,26 @@
+// A minimal aligned text table for terminal output (column widths in code points).
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace ptmo::cli {
+
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
+  void AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  // Prints the header, a rule, and the rows; cells longer than `max_width` code points are
+  // cut with "...", and newlines in cells are shown as "\n".
+  void Print(std::ostream& os, size_t max_width = 48) const;
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// Cuts `s` to at most `max_cp` code points (adding "..."), escaping newlines and tabs.
+std::string Abbreviate(const std::string& s, size_t max_cp);
+
+}  // namespace ptmo::cli

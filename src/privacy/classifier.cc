@@ -1,0 +1,124 @@
+#include "privacy/classifier.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace ptmo::privacy {
+namespace {
+
+std::string Fixed2(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+// Identifying-but-ordinary details (names, places, contact data) alone never make a text
+// PRIVATE: their combined contribution is capped just below the PRIVATE threshold. It takes a
+// high-risk type (credential, government id, financial account, birth date) or a special
+// category topic to reach PRIVATE.
+bool IsHighRisk(EntityType t) {
+  switch (t) {
+    case EntityType::kSecret:
+    case EntityType::kPassword:
+    case EntityType::kCreditCard:
+    case EntityType::kIban:
+    case EntityType::kUsSsn:
+    case EntityType::kUsItin:
+    case EntityType::kKrRrn:
+    case EntityType::kPassport:
+    case EntityType::kDriverLicense:
+    case EntityType::kBankAccount:
+    case EntityType::kCryptoWallet:
+    case EntityType::kDateOfBirth:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+double DefaultTypeWeight(EntityType type) {
+  switch (type) {
+    case EntityType::kSecret:
+    case EntityType::kPassword:
+    case EntityType::kCreditCard:
+    case EntityType::kIban:
+    case EntityType::kUsSsn:
+    case EntityType::kUsItin:
+    case EntityType::kKrRrn:
+    case EntityType::kPassport:
+    case EntityType::kDriverLicense:
+    case EntityType::kBankAccount:
+      return 1.0;
+    case EntityType::kCryptoWallet: return 0.9;
+    case EntityType::kDateOfBirth: return 0.85;
+    case EntityType::kEmail: return 0.6;
+    case EntityType::kPhone: return 0.6;
+    case EntityType::kPerson: return 0.6;
+    case EntityType::kLocation: return 0.5;
+    case EntityType::kIpAddress: return 0.5;
+    case EntityType::kMacAddress: return 0.5;
+    case EntityType::kOrganization: return 0.4;
+    case EntityType::kUrl: return 0.3;
+    case EntityType::kDate: return 0.15;
+  }
+  return 0.5;
+}
+
+double SensitivityClassifier::Weight(EntityType type) const {
+  auto it = options_.type_weights.find(type);
+  return it != options_.type_weights.end() ? it->second : DefaultTypeWeight(type);
+}
+
+Classification SensitivityClassifier::Classify(const std::vector<Span>& spans,
+                                               const std::vector<TopicHit>& topics) const {
+  Classification c;
+  double keep_high = 1.0;  // product of (1 - contribution) over high-risk signals
+  double keep_semi = 1.0;  // the same over ordinary identifying details
+  // One reason per type (the strongest span), so long texts give readable explanations.
+  std::vector<double> best(kEntityTypeCount, 0.0);
+  std::vector<int> count(kEntityTypeCount, 0);
+  for (const Span& s : spans) {
+    double contribution = std::clamp(Weight(s.type) * s.score, 0.0, 1.0);
+    (IsHighRisk(s.type) ? keep_high : keep_semi) *= 1.0 - contribution;
+    auto i = static_cast<size_t>(s.type);
+    best[i] = std::max(best[i], contribution);
+    ++count[i];
+  }
+  for (EntityType t : AllEntityTypes()) {
+    auto i = static_cast<size_t>(t);
+    if (count[i] == 0) continue;
+    c.reasons.push_back(std::string(EntityTypeName(t)) + " x" + std::to_string(count[i]) +
+                        " (strongest contributes " + Fixed2(best[i]) + ")");
+  }
+  for (const TopicHit& t : topics) {
+    double contribution = std::clamp(options_.topic_weight * t.score, 0.0, 1.0);
+    keep_high *= 1.0 - contribution;
+    std::string ev;
+    for (size_t k = 0; k < t.evidence.size() && k < 3; ++k) {
+      ev += (k ? ", '" : "'") + t.evidence[k] + "'";
+    }
+    c.reasons.push_back("topic " + t.topic + " (contributes " + Fixed2(contribution) +
+                        (ev.empty() ? "" : "; " + ev) + ")");
+  }
+  double semi = std::min(1.0 - keep_semi, options_.private_at - 0.01);
+  double score = 1.0 - keep_high * (1.0 - semi);
+  c.score = std::clamp(score, 0.0, 1.0);
+  if (c.score >= options_.private_at) {
+    c.level = Level::kPrivate;
+    c.reasons.push_back("score " + Fixed2(c.score) + " >= " + Fixed2(options_.private_at) +
+                        " -> PRIVATE");
+  } else if (c.score >= options_.semi_sensitive_at) {
+    c.level = Level::kSemiSensitive;
+    c.reasons.push_back("score " + Fixed2(c.score) + " >= " + Fixed2(options_.semi_sensitive_at) +
+                        " -> SEMI_SENSITIVE");
+  } else {
+    c.level = Level::kPublic;
+    c.reasons.push_back("score " + Fixed2(c.score) + " < " + Fixed2(options_.semi_sensitive_at) +
+                        " -> PUBLIC");
+  }
+  return c;
+}
+
+}  // namespace ptmo::privacy
