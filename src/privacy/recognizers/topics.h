@@ -14,6 +14,8 @@ class TopicDetector {
  public:
   TopicDetector();
   ~TopicDetector();
+  TopicDetector(const TopicDetector&) = delete;
+  TopicDetector& operator=(const TopicDetector&) = delete;
   // Topics present in `text` (valid UTF-8), each with a score in [0,1] and the evidence
   // phrases. Thread-safe; linear time.
   std::vector<TopicHit> Detect(std::string_view text) const;
