@@ -1,0 +1,67 @@
+// Dot products of one weight row with prepared activations: the inner loop of every matvec.
+//
+// Convention (llama.cpp's "vec_dot_type"): activations are converted once per matvec into the
+// layout the weight type pairs with, and every row's dot product then works on that layout:
+//
+//   weights  activations  arithmetic
+//   F32      F32          f32 multiply-add, 8 partial sums
+//   F16      F16          both sides widened to f32, f32 multiply-add (llama.cpp rounds the
+//                         activations to F16 for F16 weights too)
+//   Q4_0     Q8_0         per 32-block integer dot of (q4 - 8) and q8, times d_w * d_x
+//   Q8_0     Q8_0         per 32-block integer dot, times d_w * d_x
+//   Q4_K     Q8_K         per 256-block: d_w * d_x * sum_s(sc_s * dot_s)
+//                         - dmin_w * d_x * sum_s(m_s * bsum_s)     (integer sums, exact)
+//   Q6_K     Q8_K         per 256-block: d_w * d_x * sum_g(sc_g * dot(q6 - 32, q8)_g)
+//
+// Integer sums are exact (they fit in int32), so the scalar and AVX2 kernels agree bit for bit
+// on them; only the order of the final f32 accumulation differs.
+//
+// Every kernel: `n` is the row length in elements (a multiple of the weight block size, or any
+// count for F32/F16); `w` points at the row's first block, `x` at the prepared activations.
+// Pointers need the natural alignment of their element or block type (2 for F16 and the 32- and
+// Q4_K/Q6_K blocks, 4 for F32 and Q8_K). Thread-safe; no allocation.
+#pragma once
+
+#include <cstdint>
+
+#include "tensor/dtype.h"
+
+namespace ptmo::tensor {
+
+using VecDotFn = float (*)(int64_t n, const void* w, const void* x);
+
+// One implementation of every kernel. Tables are immutable and live for the program.
+struct Kernels {
+  const char* name;  // "scalar" or "avx2"
+  VecDotFn dot_f32;
+  VecDotFn dot_f16;
+  VecDotFn dot_q4_0;
+  VecDotFn dot_q8_0;
+  VecDotFn dot_q4_k;
+  VecDotFn dot_q6_k;
+
+  // The dot kernel for weights of `type`, or nullptr when the type is not supported.
+  VecDotFn ForWeights(DType type) const;
+};
+
+// The activation layout that weights of `type` consume (table above). Only meaningful for
+// supported weight types; returns `type` itself for the others.
+DType ActivationType(DType weight_type);
+
+// Converts f32 activations into `ActivationType(weight_type)` at `out`, which must hold
+// RowBytes(ActivationType(weight_type), n) bytes. `n` must be a multiple of that type's block
+// size. Uses the reference quantizers (ggml's rounding), so the result is the same whichever
+// kernel set consumes it.
+void PrepareActivations(DType weight_type, const float* x, void* out, int64_t n);
+
+// Portable C++ kernels; always available. These are the reference the SIMD ones are tested
+// against.
+const Kernels& ScalarKernels();
+
+// AVX2+FMA+F16C kernels, or nullptr when the CPU (or the build architecture) lacks them.
+const Kernels* Avx2Kernels();
+
+// The fastest set the CPU supports (chosen once).
+const Kernels& BestKernels();
+
+}  // namespace ptmo::tensor

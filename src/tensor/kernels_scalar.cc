@@ -1,0 +1,142 @@
+// Portable reference kernels (see kernels.h for the arithmetic each one performs).
+#include <cassert>
+
+#include "tensor/kernels.h"
+#include "tensor/kernels_internal.h"
+#include "tensor/quant_blocks.h"
+
+// No implicit fusing of a * b + c into an FMA: the K-quant kernels must round exactly like the
+// scalar reference (explicit _mm256_fmadd_ps calls are unaffected). GCC contracts by default
+// in C++ even in ISO mode, clang within expressions.
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+namespace ptmo::tensor::internal {
+namespace {
+
+// Eight independent partial sums, mirroring an 8-lane SIMD register, combined pairwise.
+inline float Reduce8(const float s[8]) {
+  return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+}
+
+float DotF32(int64_t n, const void* vw, const void* vx) {
+  const float* w = static_cast<const float*>(vw);
+  const float* x = static_cast<const float*>(vx);
+  float s[8] = {};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (int k = 0; k < 8; ++k) s[k] += w[i + k] * x[i + k];
+  }
+  for (int k = 0; i < n; ++i, ++k) s[k] += w[i] * x[i];
+  return Reduce8(s);
+}
+
+float DotF16(int64_t n, const void* vw, const void* vx) {
+  const Half* w = static_cast<const Half*>(vw);
+  const Half* x = static_cast<const Half*>(vx);
+  float s[8] = {};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (int k = 0; k < 8; ++k) s[k] += HalfToFloat(w[i + k]) * HalfToFloat(x[i + k]);
+  }
+  for (int k = 0; i < n; ++i, ++k) s[k] += HalfToFloat(w[i]) * HalfToFloat(x[i]);
+  return Reduce8(s);
+}
+
+float DotQ4_0(int64_t n, const void* vw, const void* vx) {
+  assert(n % kQK4_0 == 0);
+  const BlockQ4_0* w = static_cast<const BlockQ4_0*>(vw);
+  const BlockQ8_0* x = static_cast<const BlockQ8_0*>(vx);
+  float sum = 0;
+  for (int64_t b = 0; b < n / kQK4_0; ++b) {
+    int sumi = 0;
+    for (int j = 0; j < kQK4_0 / 2; ++j) {
+      const int lo = (w[b].qs[j] & 0x0F) - 8;
+      const int hi = (w[b].qs[j] >> 4) - 8;
+      sumi += lo * x[b].qs[j] + hi * x[b].qs[j + kQK4_0 / 2];
+    }
+    sum += static_cast<float>(sumi) * (HalfToFloat(w[b].d) * HalfToFloat(x[b].d));
+  }
+  return sum;
+}
+
+float DotQ8_0(int64_t n, const void* vw, const void* vx) {
+  assert(n % kQK8_0 == 0);
+  const BlockQ8_0* w = static_cast<const BlockQ8_0*>(vw);
+  const BlockQ8_0* x = static_cast<const BlockQ8_0*>(vx);
+  float sum = 0;
+  for (int64_t b = 0; b < n / kQK8_0; ++b) {
+    int sumi = 0;
+    for (int j = 0; j < kQK8_0; ++j) sumi += w[b].qs[j] * x[b].qs[j];
+    sum += static_cast<float>(sumi) * (HalfToFloat(w[b].d) * HalfToFloat(x[b].d));
+  }
+  return sum;
+}
+
+float DotQ4_K(int64_t n, const void* vw, const void* vx) {
+  assert(n % kQK_K == 0);
+  const BlockQ4_K* w = static_cast<const BlockQ4_K*>(vw);
+  const BlockQ8_K* x = static_cast<const BlockQ8_K*>(vx);
+  float sum = 0;
+  for (int64_t b = 0; b < n / kQK_K; ++b) {
+    int sumi = 0;  // sum over sub-blocks of scale * dot(q4, q8)
+    int summ = 0;  // sum over sub-blocks of min * sum(q8)
+    for (int s = 0; s < 8; ++s) {
+      uint8_t sc, m;
+      Q4KScaleMin(w[b].scales, s, &sc, &m);
+      const uint8_t* q4 = w[b].qs + 32 * (s / 2);
+      const int shift = (s % 2) * 4;
+      const int8_t* q8 = x[b].qs + 32 * s;
+      int dot = 0;
+      for (int l = 0; l < 32; ++l) dot += ((q4[l] >> shift) & 0x0F) * q8[l];
+      sumi += sc * dot;
+      summ += m * (x[b].bsums[2 * s] + x[b].bsums[2 * s + 1]);
+    }
+    const float d = HalfToFloat(w[b].d) * x[b].d;
+    const float dmin = HalfToFloat(w[b].dmin) * x[b].d;
+    sum += d * static_cast<float>(sumi) - dmin * static_cast<float>(summ);
+  }
+  return sum;
+}
+
+float DotQ6_K(int64_t n, const void* vw, const void* vx) {
+  assert(n % kQK_K == 0);
+  const BlockQ6_K* w = static_cast<const BlockQ6_K*>(vw);
+  const BlockQ8_K* x = static_cast<const BlockQ8_K*>(vx);
+  float sum = 0;
+  for (int64_t b = 0; b < n / kQK_K; ++b) {
+    int sumi = 0;
+    for (int h = 0; h < 2; ++h) {
+      const uint8_t* ql = w[b].ql + 64 * h;
+      const uint8_t* qh = w[b].qh + 32 * h;
+      const int8_t* sc = w[b].scales + 8 * h;
+      const int8_t* q8 = x[b].qs + 128 * h;
+      // Each quarter of 32 values spans two scale groups: l < 16 and l >= 16.
+      for (int g = 0; g < 2; ++g) {
+        int d1 = 0, d2 = 0, d3 = 0, d4 = 0;
+        for (int l = 16 * g; l < 16 * g + 16; ++l) {
+          d1 += (((ql[l] & 0x0F) | (((qh[l] >> 0) & 3) << 4)) - 32) * q8[l];
+          d2 += (((ql[l + 32] & 0x0F) | (((qh[l] >> 2) & 3) << 4)) - 32) * q8[l + 32];
+          d3 += (((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32) * q8[l + 64];
+          d4 += (((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32) * q8[l + 96];
+        }
+        sumi += sc[g] * d1 + sc[2 + g] * d2 + sc[4 + g] * d3 + sc[6 + g] * d4;
+      }
+    }
+    sum += (HalfToFloat(w[b].d) * x[b].d) * static_cast<float>(sumi);
+  }
+  return sum;
+}
+
+constexpr Kernels kScalar = {"scalar", DotF32, DotF16, DotQ4_0, DotQ8_0, DotQ4_K, DotQ6_K};
+
+}  // namespace
+
+const Kernels& ScalarKernelTable() {
+  return kScalar;
+}
+
+}  // namespace ptmo::tensor::internal

@@ -1,0 +1,60 @@
+// y = W x for a weight matrix of any supported type, rows split across a ThreadPool.
+//
+//   ActivationBuffer xq;            // reused across calls: no allocation once warm
+//   xq.Prepare(wq.type, x, dim);    // quantize x once (Q8_0 / Q8_K / F16 / F32)
+//   MatVec(wq, xq, q, {.pool = &pool});
+//
+// One prepared buffer serves every matrix whose type has the same ActivationType (Q4_0 and Q8_0
+// share Q8_0; Q4_K and Q6_K share Q8_K), as llama.cpp does.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "tensor/dtype.h"
+#include "tensor/kernels.h"
+#include "tensor/thread_pool.h"
+
+namespace ptmo::tensor {
+
+// A GGUF-layout matrix: `rows` rows of `cols` elements of `type`, each row RowBytes(type, cols)
+// bytes, rows back to back. Does not own `data` (usually points into a mapped model file).
+struct WeightMatrix {
+  DType type = DType::kF32;
+  const void* data = nullptr;
+  int64_t rows = 0;
+  int64_t cols = 0;
+};
+
+// Activations converted for one kind of weights. Not thread-safe to Prepare while a MatVec
+// reads it; any number of concurrent MatVecs may read it.
+class ActivationBuffer {
+ public:
+  // Converts x[0, n) into ActivationType(weight_type), growing the storage only when needed.
+  // `weight_type` must be supported and `n` a multiple of its block size (assert).
+  void Prepare(DType weight_type, const float* x, int64_t n);
+
+  DType type() const { return type_; }  // the activation layout, e.g. kQ8_0
+  int64_t size() const { return n_; }   // elements
+  const void* data() const { return bytes_.data(); }
+
+ private:
+  DType type_ = DType::kF32;
+  int64_t n_ = 0;
+  std::vector<uint32_t> bytes_;  // uint32_t storage: 4-byte alignment for f32 and Q8_K
+};
+
+struct MatVecOptions {
+  const Kernels* kernels = nullptr;  // nullptr: BestKernels()
+  ThreadPool* pool = nullptr;        // nullptr: run on the calling thread
+  int64_t rows_per_task = 0;         // 0: about four tasks per thread
+};
+
+// y[r] = dot(row r of w, x) for every row. `x` must have been prepared for w.type
+// (x.type() == ActivationType(w.type)) with x.size() == w.cols, and `y` must hold w.rows floats
+// not overlapping x or w; violations assert. Thread-safe for distinct outputs.
+void MatVec(const WeightMatrix& w, const ActivationBuffer& x, float* y,
+            const MatVecOptions& options = {});
+
+}  // namespace ptmo::tensor

@@ -1,0 +1,284 @@
+#include "tensor/kernels.h"
+
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tensor/quant_blocks.h"
+#include "tensor/tensor_test_util.h"
+
+namespace ptmo::tensor {
+namespace {
+
+using testing::Dequantized;
+using testing::RandomFloats;
+using testing::RandomRow;
+using testing::ReferenceDot;
+
+const DType kWeightTypes[] = {DType::kF32,  DType::kF16,  DType::kQ4_0,
+                              DType::kQ8_0, DType::kQ4_K, DType::kQ6_K};
+
+std::vector<const Kernels*> AllKernelSets() {
+  std::vector<const Kernels*> sets = {&ScalarKernels()};
+  if (Avx2Kernels() != nullptr) sets.push_back(Avx2Kernels());
+  return sets;
+}
+
+// Row lengths to test for a type: one block, two, an odd count, many; plus ragged lengths for
+// the plain types (SIMD tails).
+std::vector<int64_t> Lengths(DType type) {
+  const int64_t b = Traits(type).block_size;
+  std::vector<int64_t> n = {b, 2 * b, 7 * b, 64 * b};
+  if (b == 1) n.insert(n.end(), {3, 8, 31, 33, 1000, 4097});
+  return n;
+}
+
+struct Prepared {
+  std::vector<uint8_t> weights;
+  std::vector<uint8_t> acts;
+  std::vector<float> w_deq;  // weights as the kernel sees them
+  std::vector<float> x_deq;  // activations as the kernel sees them
+};
+
+Prepared Prepare(DType type, int64_t n, uint32_t seed) {
+  Prepared p;
+  p.weights = RandomRow(type, n, seed);
+  std::vector<float> x = RandomFloats(n, seed + 1000);
+  const DType at = ActivationType(type);
+  p.acts.resize(*RowBytes(at, n));
+  PrepareActivations(type, x.data(), p.acts.data(), n);
+  p.w_deq = Dequantized(type, p.weights.data(), n);
+  p.x_deq = Dequantized(at, p.acts.data(), n);
+  return p;
+}
+
+TEST(Kernels, ActivationTypesFollowLlamaCpp) {
+  EXPECT_EQ(ActivationType(DType::kF32), DType::kF32);
+  EXPECT_EQ(ActivationType(DType::kF16), DType::kF16);
+  EXPECT_EQ(ActivationType(DType::kQ4_0), DType::kQ8_0);
+  EXPECT_EQ(ActivationType(DType::kQ8_0), DType::kQ8_0);
+  EXPECT_EQ(ActivationType(DType::kQ4_K), DType::kQ8_K);
+  EXPECT_EQ(ActivationType(DType::kQ6_K), DType::kQ8_K);
+}
+
+TEST(Kernels, EverySupportedWeightTypeHasAKernelInEverySet) {
+  for (const Kernels* k : AllKernelSets()) {
+    for (DType t : kWeightTypes) EXPECT_NE(k->ForWeights(t), nullptr) << k->name;
+    EXPECT_EQ(k->ForWeights(DType::kQ5_K), nullptr);
+    EXPECT_EQ(k->ForWeights(DType::kQ8_K), nullptr);
+  }
+}
+
+TEST(Kernels, BestSetIsAvx2WhenTheCpuHasIt) {
+  if (Avx2Kernels() != nullptr) {
+    EXPECT_STREQ(BestKernels().name, "avx2");
+  } else {
+    EXPECT_STREQ(BestKernels().name, "scalar");
+  }
+}
+
+// Every kernel equals the f64 dot product of the dequantized operands up to f32 rounding.
+TEST(Kernels, MatchDequantizeThenDotReference) {
+  uint32_t seed = 1;
+  for (const Kernels* k : AllKernelSets()) {
+    for (DType t : kWeightTypes) {
+      for (int64_t n : Lengths(t)) {
+        const Prepared p = Prepare(t, n, seed++);
+        const auto ref = ReferenceDot(p.w_deq, p.x_deq);
+        const float got = k->ForWeights(t)(n, p.weights.data(), p.acts.data());
+        EXPECT_NEAR(got, ref.value, 2e-6 * ref.magnitude + 1e-30)
+            << k->name << " " << DTypeName(t) << " n=" << n;
+      }
+    }
+  }
+}
+
+// Sanity of the convention itself: against the unquantized f32 inputs the error is the
+// quantization error (small relative to the vector norms), not a layout mix-up.
+TEST(Kernels, QuantizedDotsApproximateTheFloatDot) {
+  for (DType t : kWeightTypes) {
+    const int64_t n = 4096;
+    std::vector<float> w = RandomFloats(n, 11);
+    std::vector<float> x = RandomFloats(n, 12);
+    std::vector<uint8_t> wq(*RowBytes(t, n));
+    ASSERT_TRUE(QuantizeRow(t, w.data(), wq.data(), n).ok());
+    std::vector<uint8_t> xq(*RowBytes(ActivationType(t), n));
+    PrepareActivations(t, x.data(), xq.data(), n);
+    const double exact = ReferenceDot(w, x).value;
+    const double got = BestKernels().ForWeights(t)(n, wq.data(), xq.data());
+    // |w| |x| ~ n; 4-bit weights carry ~10% relative error per element, which averages out
+    // over a dot product to ~0.1 * sqrt(n); allow 3x.
+    EXPECT_NEAR(got, exact, 0.3 * std::sqrt(static_cast<double>(n))) << DTypeName(t);
+  }
+}
+
+TEST(Kernels, AgreeAcrossScalarAndAvx2) {
+  if (Avx2Kernels() == nullptr) GTEST_SKIP() << "CPU has no AVX2+FMA+F16C";
+  const Kernels& s = ScalarKernels();
+  const Kernels& v = *Avx2Kernels();
+  uint32_t seed = 500;
+  for (DType t : kWeightTypes) {
+    for (int64_t n : Lengths(t)) {
+      const Prepared p = Prepare(t, n, seed++);
+      const float a = s.ForWeights(t)(n, p.weights.data(), p.acts.data());
+      const float b = v.ForWeights(t)(n, p.weights.data(), p.acts.data());
+      if (t == DType::kQ4_K || t == DType::kQ6_K) {
+        // Integer super-block sums then identical float steps: bit-identical.
+        EXPECT_EQ(std::bit_cast<uint32_t>(a), std::bit_cast<uint32_t>(b))
+            << DTypeName(t) << " n=" << n << " " << a << " vs " << b;
+      } else {
+        const double mag = ReferenceDot(p.w_deq, p.x_deq).magnitude;
+        EXPECT_NEAR(a, b, 1e-6 * mag) << DTypeName(t) << " n=" << n;
+      }
+    }
+  }
+}
+
+// With unit scales and small integers every partial sum is an exactly representable integer,
+// so any kernel must return the exact integer dot product: this checks the integer parts
+// bit for bit (nibble order, sign handling, scale and min placement, bsums).
+class ExactIntegerDots : public ::testing::TestWithParam<const Kernels*> {};
+
+TEST_P(ExactIntegerDots, Q4_0) {
+  const Kernels& k = *GetParam();
+  std::mt19937 rng(3);
+  for (int nb : {1, 2, 3, 50}) {
+    std::vector<BlockQ4_0> w(nb);
+    std::vector<BlockQ8_0> x(nb);
+    int64_t want = 0;
+    for (int b = 0; b < nb; ++b) {
+      w[b].d = FloatToHalf(1.0f);
+      x[b].d = FloatToHalf(1.0f);
+      for (int j = 0; j < 16; ++j) w[b].qs[j] = static_cast<uint8_t>(rng() & 0xFF);
+      for (int j = 0; j < 32; ++j)
+        x[b].qs[j] = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+      for (int j = 0; j < 16; ++j) {
+        want += ((w[b].qs[j] & 15) - 8) * x[b].qs[j] + ((w[b].qs[j] >> 4) - 8) * x[b].qs[j + 16];
+      }
+    }
+    EXPECT_EQ(k.dot_q4_0(32 * nb, w.data(), x.data()), static_cast<float>(want)) << nb;
+  }
+}
+
+TEST_P(ExactIntegerDots, Q8_0) {
+  const Kernels& k = *GetParam();
+  std::mt19937 rng(4);
+  for (int nb : {1, 2, 5, 40}) {
+    std::vector<BlockQ8_0> w(nb), x(nb);
+    int64_t want = 0;
+    for (int b = 0; b < nb; ++b) {
+      w[b].d = x[b].d = FloatToHalf(1.0f);
+      for (int j = 0; j < 32; ++j) {
+        w[b].qs[j] = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+        x[b].qs[j] = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+        want += w[b].qs[j] * x[b].qs[j];
+      }
+    }
+    EXPECT_EQ(k.dot_q8_0(32 * nb, w.data(), x.data()), static_cast<float>(want)) << nb;
+  }
+}
+
+BlockQ8_K SmallQ8K(std::mt19937& rng) {
+  BlockQ8_K x{};
+  x.d = 1.0f;
+  for (int j = 0; j < 256; ++j) x.qs[j] = static_cast<int8_t>(static_cast<int>(rng() % 9) - 4);
+  for (int g = 0; g < 16; ++g) {
+    int s = 0;
+    for (int i = 0; i < 16; ++i) s += x.qs[16 * g + i];
+    x.bsums[g] = static_cast<int16_t>(s);
+  }
+  return x;
+}
+
+TEST_P(ExactIntegerDots, Q4_K) {
+  const Kernels& k = *GetParam();
+  std::mt19937 rng(5);
+  for (int nb : {1, 2, 4}) {
+    std::vector<BlockQ4_K> w(nb);
+    std::vector<BlockQ8_K> x(nb);
+    std::vector<float> wd(256 * nb), xd(256 * nb);
+    for (int b = 0; b < nb; ++b) {
+      w[b].d = w[b].dmin = FloatToHalf(1.0f);
+      for (uint8_t& s : w[b].scales) s = static_cast<uint8_t>(rng() & 0xFF);
+      for (uint8_t& q : w[b].qs) q = static_cast<uint8_t>(rng() & 0xFF);
+      x[b] = SmallQ8K(rng);
+    }
+    DequantizeRowQ4_K(w.data(), wd.data(), 256 * nb);
+    DequantizeRowQ8_K(x.data(), xd.data(), 256 * nb);
+    const double want = ReferenceDot(wd, xd).value;  // small integers: exact in f64
+    EXPECT_EQ(k.dot_q4_k(256 * nb, w.data(), x.data()), static_cast<float>(want)) << nb;
+  }
+}
+
+TEST_P(ExactIntegerDots, Q6_K) {
+  const Kernels& k = *GetParam();
+  std::mt19937 rng(6);
+  for (int nb : {1, 2, 4}) {
+    std::vector<BlockQ6_K> w(nb);
+    std::vector<BlockQ8_K> x(nb);
+    std::vector<float> wd(256 * nb), xd(256 * nb);
+    for (int b = 0; b < nb; ++b) {
+      w[b].d = FloatToHalf(1.0f);
+      for (int8_t& s : w[b].scales) s = static_cast<int8_t>(static_cast<int>(rng() % 17) - 8);
+      for (uint8_t& q : w[b].ql) q = static_cast<uint8_t>(rng() & 0xFF);
+      for (uint8_t& q : w[b].qh) q = static_cast<uint8_t>(rng() & 0xFF);
+      x[b] = SmallQ8K(rng);
+    }
+    DequantizeRowQ6_K(w.data(), wd.data(), 256 * nb);
+    DequantizeRowQ8_K(x.data(), xd.data(), 256 * nb);
+    const double want = ReferenceDot(wd, xd).value;
+    EXPECT_EQ(k.dot_q6_k(256 * nb, w.data(), x.data()), static_cast<float>(want)) << nb;
+  }
+}
+
+TEST_P(ExactIntegerDots, ExtremeQ6_KAndQ4_KValuesDoNotSaturate) {
+  // Largest magnitudes the formats allow: q6 = 0 (i.e. -32) or 63, q4 = 15, 6-bit scale 63,
+  // int8 scale -128, activations +-127 (what Q8_K quantization can produce).
+  const Kernels& k = *GetParam();
+  BlockQ6_K w6{};
+  w6.d = FloatToHalf(1.0f);
+  std::memset(w6.ql, 0xFF, sizeof w6.ql);
+  std::memset(w6.qh, 0xFF, sizeof w6.qh);  // all q = 63 -> +31
+  for (int8_t& s : w6.scales) s = -128;
+  BlockQ8_K x{};
+  x.d = 1.0f;
+  for (int j = 0; j < 256; ++j) x.qs[j] = (j % 2 == 0) ? 127 : -127;
+  for (int16_t& s : x.bsums) s = 0;
+  EXPECT_EQ(k.dot_q6_k(256, &w6, &x), 0.0f);
+  for (int j = 0; j < 256; ++j) x.qs[j] = 127;
+  for (int16_t& s : x.bsums) s = 16 * 127;
+  EXPECT_EQ(k.dot_q6_k(256, &w6, &x), static_cast<float>(-128 * 31 * 127 * 256));
+
+  BlockQ4_K w4{};
+  w4.d = FloatToHalf(1.0f);
+  w4.dmin = FloatToHalf(0.0f);
+  std::memset(w4.scales, 0xFF, sizeof w4.scales);  // every scale and min = 63
+  std::memset(w4.qs, 0xFF, sizeof w4.qs);          // every q = 15
+  EXPECT_EQ(k.dot_q4_k(256, &w4, &x), static_cast<float>(63 * 15 * 127 * 256));
+}
+
+INSTANTIATE_TEST_SUITE_P(AllSets, ExactIntegerDots, ::testing::ValuesIn(AllKernelSets()),
+                         [](const ::testing::TestParamInfo<const Kernels*>& info) {
+                           return std::string(info.param->name);
+                         });
+
+TEST(Kernels, ZeroActivationsGiveZero) {
+  for (const Kernels* k : AllKernelSets()) {
+    for (DType t : kWeightTypes) {
+      const int64_t n = 512;
+      std::vector<uint8_t> w = RandomRow(t, n, 77);
+      std::vector<float> zero(n, 0.0f);
+      std::vector<uint8_t> xq(*RowBytes(ActivationType(t), n));
+      PrepareActivations(t, zero.data(), xq.data(), n);
+      EXPECT_EQ(k->ForWeights(t)(n, w.data(), xq.data()), 0.0f) << k->name << DTypeName(t);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ptmo::tensor
