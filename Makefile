@@ -38,11 +38,12 @@ asan: deps
 fuzz: deps
 	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DPTMO_FUZZ=ON -DPTMO_BUILD_TESTS=OFF -DPTMO_BUILD_BENCH=OFF \
-	  -DPTMO_SANITIZE=ON >/dev/null
+	  -DPTMO_SANITIZE=ON -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link >/dev/null
 	@ninja -C $(FUZZ_BUILD) -j$(JOBS) scan_fuzzer
 	@mkdir -p $(FUZZ_BUILD)/corpus && cp -n fuzz/corpus/scan/* $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
-	@$(FUZZ_BUILD)/scan_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
-	  $(FUZZ_BUILD)/corpus 2>&1 | tail -n 12
+	@set -o pipefail; PTMO_DATA_DIR=$(CURDIR)/data $(FUZZ_BUILD)/scan_fuzzer \
+	  -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
+	  -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus 2>&1 | tail -n 25
 
 format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')

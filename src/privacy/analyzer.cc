@@ -23,6 +23,21 @@ bool Better(const Span& a, const Span& b) {
   return a.begin < b.begin;
 }
 
+bool IsAsciiAlnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// A span that cuts an ASCII word or number in two ("e.do" inside "e.do8", "4111" inside
+// "x4111") is a partial match, not an entity. Non-ASCII neighbours are allowed: Korean
+// attaches particles directly to nouns ("서울에서" holds the LOCATION "서울").
+bool CutsAsciiWord(std::string_view text, const Span& s) {
+  if (s.begin > 0 && IsAsciiAlnum(text[s.begin - 1]) && IsAsciiAlnum(text[s.begin])) return true;
+  if (s.end < text.size() && IsAsciiAlnum(text[s.end - 1]) && IsAsciiAlnum(text[s.end])) {
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<Span> ResolveOverlaps(std::vector<Span> spans) {
@@ -84,7 +99,10 @@ Expected<std::vector<Span>> Analyzer::FindSpans(std::string_view text) const {
   std::vector<Span> spans;
   for (const auto& r : recognizers_) r->Find(text, spans);
   EnhanceWithContext(text, spans, options_.context);
-  std::erase_if(spans, [&](const Span& s) { return s.score < options_.min_span_score; });
+  std::erase_if(spans, [&](const Span& s) {
+    return s.score < options_.min_span_score || s.end <= s.begin || s.end > text.size() ||
+           CutsAsciiWord(text, s);
+  });
   return ResolveOverlaps(std::move(spans));
 }
 
