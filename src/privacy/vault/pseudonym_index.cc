@@ -57,6 +57,12 @@ PseudonymIndex::PseudonymIndex() : nodes_(1) {
   root_.fill(kNoNode);
 }
 
+bool PseudonymIndex::RestorableBetween(char before, std::string_view pseudonym, char after) {
+  assert(!pseudonym.empty());
+  return !(IsAlnum(pseudonym.front()) && IsAlnum(before)) &&
+         !(IsAlnum(pseudonym.back()) && IsAlnum(after));
+}
+
 uint32_t PseudonymIndex::Child(uint32_t node, unsigned char c) const {
   if (node == 0) return root_[c];
   auto it = edges_.find(EdgeKey(node, c));

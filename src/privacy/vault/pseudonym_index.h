@@ -27,6 +27,11 @@ class PseudonymIndex {
   // Removes `pseudonym`; a no-op when it is absent.
   void Remove(std::string_view pseudonym);
 
+  // True when the boundary rule lets `pseudonym` (non-empty) be restored with the byte
+  // `before` just before it and `after` just after it ('\0' at the start or end of the text):
+  // an ASCII letter or digit at either end of the pseudonym must not touch another one.
+  static bool RestorableBetween(char before, std::string_view pseudonym, char after);
+
   // Gives the original text for an entry id.
   using OriginalOf = std::function<std::string_view(uint32_t id)>;
 

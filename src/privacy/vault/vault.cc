@@ -17,6 +17,7 @@
 namespace ptmo::privacy {
 
 using vault_internal::Entry;
+using vault_internal::kStoredModes;
 using vault_internal::PseudonymIndex;
 using vault_internal::VaultState;
 
@@ -28,10 +29,62 @@ constexpr int kMaxSurrogateAttempts = 200;
 constexpr int kSuffixAfterAttempt = 150;
 // How many times Mask re-draws pseudonyms that collide with the text around them.
 constexpr int kMaxConflictRounds = 8;
+// How many times a new surrogate that collides is re-drawn; after that the value is shown as
+// its placeholder in that call (placeholders can always be made unique).
+constexpr int kSurrogateRedraws = 3;
+// Longest "<...>" of the input that Mask keeps from being handed out as a placeholder or hash
+// tag; real ones are far shorter ("<" type ":" 64 hex digits ">" at most).
+constexpr size_t kMaxTagBytes = 128;
 
 int Slot(MaskMode mode) {
   assert(mode != MaskMode::kRedact);
   return static_cast<int>(mode);  // kPlaceholder 0, kSurrogate 1, kHash 2
+}
+
+MaskMode ModeOfSlot(int slot) {
+  assert(slot >= 0 && slot < kStoredModes);
+  return static_cast<MaskMode>(slot);
+}
+
+constexpr int kPlaceholderSlot = 0;
+constexpr int kSurrogateSlot = 1;
+
+// One stored pseudonym, named by its entry and slot, packed into one hashable number.
+using PseudonymKey = uint64_t;
+PseudonymKey KeyOf(uint32_t id, int slot) {
+  return uint64_t{id} * kStoredModes + static_cast<uint64_t>(slot);
+}
+uint32_t IdOf(PseudonymKey key) {
+  return static_cast<uint32_t>(key / kStoredModes);
+}
+int SlotOf(PseudonymKey key) {
+  return static_cast<int>(key % kStoredModes);
+}
+
+// The slot in which `e` holds `pseudonym`; -1 when it holds it in none.
+int SlotHolding(const Entry& e, std::string_view pseudonym) {
+  for (int slot = 0; slot < kStoredModes; ++slot) {
+    if (e.pseudonyms[static_cast<size_t>(slot)] == pseudonym) return slot;
+  }
+  return -1;
+}
+
+// Every "<...>" in `text` (no '<' or '>' inside, at most kMaxTagBytes): text that a new
+// placeholder or hash tag must not equal, or it would restore where the user typed it.
+std::unordered_set<std::string> TagLikeText(std::string_view text) {
+  std::unordered_set<std::string> tags;
+  size_t open = text.find('<');
+  while (open != std::string_view::npos) {
+    const size_t close = text.find_first_of("<>", open + 1);
+    if (close == std::string_view::npos) break;
+    if (text[close] == '<') {
+      open = close;
+      continue;
+    }
+    if (close + 1 - open <= kMaxTagBytes) tags.emplace(text.substr(open, close + 1 - open));
+    open = text.find('<', close + 1);
+  }
+  return tags;
 }
 
 std::string Hex(const unsigned char* p, size_t n) {
@@ -187,27 +240,37 @@ MaskResult Build(std::string_view text, const std::vector<Span>& spans,
   return r;
 }
 
-// Entries made in this call whose pseudonyms would not restore exactly: a pseudonym that also
-// appears in the surrounding text, or one that merges with its neighbours into another
-// pseudonym. Collisions involving only older pseudonyms cannot be fixed (the cloud has seen
-// them) and are left alone.
-std::unordered_set<uint32_t> Conflicts(const VaultState& s, const MaskResult& r,
-                                       const std::vector<uint32_t>& ids,
-                                       const std::unordered_set<uint32_t>& fresh) {
+// Pseudonyms made in this call (`fresh`) that would not restore exactly: one that also
+// appears in the surrounding text, one that merges with its neighbours into another
+// pseudonym, and one that Unmask would not find where it was put. `shown[k]` is the
+// pseudonym of the k-th replacement. Problems involving only older pseudonyms cannot be
+// fixed (the cloud has seen them) and are left alone.
+std::unordered_set<PseudonymKey> Conflicts(const VaultState& s, const MaskResult& r,
+                                           const std::vector<PseudonymKey>& shown,
+                                           const std::unordered_set<PseudonymKey>& fresh) {
   std::vector<PseudonymIndex::Found> found;
   s.index.FindAll(r.text, &found);
-  std::unordered_set<uint32_t> bad;
+  std::unordered_set<PseudonymKey> bad;
+  auto blame = [&](PseudonymKey key) {
+    if (fresh.contains(key)) bad.insert(key);
+  };
+  const size_t n = r.replacements.size();
+  std::vector<bool> restored(n, false);
   size_t k = 0;  // first replacement that may overlap the current occurrence
   for (const auto& f : found) {
-    while (k < r.replacements.size() && r.replacements[k].masked_end <= f.begin) ++k;
-    if (k < r.replacements.size() && r.replacements[k].masked_begin == f.begin &&
-        r.replacements[k].masked_end == f.end && ids[k] == f.id) {
-      continue;  // exactly the pseudonym that was put there
+    while (k < n && r.replacements[k].masked_end <= f.begin) ++k;
+    if (k < n && r.replacements[k].masked_begin == f.begin &&
+        r.replacements[k].masked_end == f.end && IdOf(shown[k]) == f.id) {
+      restored[k] = true;  // exactly the pseudonym that was put there
+      continue;
     }
-    if (fresh.contains(f.id)) bad.insert(f.id);
-    for (size_t j = k; j < r.replacements.size() && r.replacements[j].masked_begin < f.end; ++j) {
-      if (fresh.contains(ids[j])) bad.insert(ids[j]);
-    }
+    const std::string_view stray = std::string_view(r.text).substr(f.begin, f.end - f.begin);
+    const int slot = SlotHolding(s.entries[f.id], stray);
+    if (slot >= 0) blame(KeyOf(f.id, slot));
+    for (size_t j = k; j < n && r.replacements[j].masked_begin < f.end; ++j) blame(shown[j]);
+  }
+  for (size_t j = 0; j < n; ++j) {
+    if (!restored[j]) blame(shown[j]);
   }
   return bad;
 }
@@ -295,42 +358,81 @@ Expected<MaskResult> Vault::Mask(std::string_view text, const std::vector<Span>&
   const int slot = Slot(mode);
 
   // Record every value first, so that no surrogate made below equals a real value of this
-  // text; then give each new value its pseudonym, remembering which ones are new.
+  // text.
   std::vector<uint32_t> ids(order.size());
   for (size_t k = 0; k < order.size(); ++k) {
     const Span& span = spans[order[k]];
     ids[k] = s.FindOrAdd(span.type, text.substr(span.begin, span.length()));
   }
-  std::unordered_set<uint32_t> fresh;
-  std::unordered_set<std::string> burned;  // pseudonyms given up in this call
-  for (size_t k = 0; k < order.size(); ++k) {
-    if (s.entries[ids[k]].pseudonyms[slot].empty()) {
-      PTMO_ASSIGN_OR_RETURN(std::string p, NewPseudonym(s, ids[k], mode, burned));
-      s.Take(ids[k], slot, std::move(p));
-      fresh.insert(ids[k]);
-    }
-  }
 
-  auto pseudonym_of = [&](size_t k) { return s.entries[ids[k]].pseudonyms[slot]; };
-  MaskResult result = Build(text, spans, order, pseudonym_of);
-  // New pseudonyms must restore exactly: re-draw any that collide with the text around them.
-  for (int round = 0; round < kMaxConflictRounds; ++round) {
-    std::unordered_set<uint32_t> bad = Conflicts(s, result, ids, fresh);
-    if (bad.empty()) break;
-    for (uint32_t id : bad) {
-      std::string& old = s.entries[id].pseudonyms[slot];
+  // Pseudonyms made in this call: only these may still be changed.
+  std::unordered_set<PseudonymKey> fresh;
+  // Never handed out: pseudonyms given up in this call, and "<...>" the input already holds.
+  std::unordered_set<std::string> burned = TagLikeText(text);
+  // Surrogate mode: values shown as their placeholder for the rest of this call, because their
+  // new surrogates kept colliding with this text.
+  std::unordered_set<uint32_t> placeholder_only;
+  // Gives entry `id` a pseudonym in `want`'s slot unless it has one.
+  auto ensure = [&](uint32_t id, int want) -> Status {
+    if (!s.entries[id].pseudonyms[static_cast<size_t>(want)].empty()) return Status::Ok();
+    PTMO_ASSIGN_OR_RETURN(std::string p, NewPseudonym(s, id, ModeOfSlot(want), burned));
+    s.Take(id, want, std::move(p));
+    fresh.insert(KeyOf(id, want));
+    return Status::Ok();
+  };
+  auto pseudonym = [&](PseudonymKey key) -> const std::string& {
+    return s.entries[IdOf(key)].pseudonyms[static_cast<size_t>(SlotOf(key))];
+  };
+
+  std::vector<PseudonymKey> shown(order.size());  // the pseudonym the k-th span shows
+  for (int round = 0;; ++round) {
+    for (size_t k = 0; k < order.size(); ++k) {
+      int want = slot;
+      if (mode == MaskMode::kSurrogate) {
+        // Unmask restores a surrogate only on ASCII word boundaries (a fake "Sam" stays inside
+        // "Sample"), so a surrogate that would touch a letter or digit in the masked text is
+        // shown as the value's placeholder instead, which restores anywhere. A span directly
+        // followed by another one leaves that check to the next span, which sees this
+        // pseudonym as the byte before it.
+        want = placeholder_only.contains(ids[k]) ? kPlaceholderSlot : kSurrogateSlot;
+        if (want == kSurrogateSlot) {
+          PTMO_RETURN_IF_ERROR(ensure(ids[k], kSurrogateSlot));
+          const Span& span = spans[order[k]];
+          char before = span.begin > 0 ? text[span.begin - 1] : '\0';
+          if (k > 0 && spans[order[k - 1]].end == span.begin) {
+            before = pseudonym(shown[k - 1]).back();
+          }
+          const bool next_adjacent = k + 1 < order.size() && spans[order[k + 1]].begin == span.end;
+          const char after = span.end < text.size() && !next_adjacent ? text[span.end] : '\0';
+          if (!PseudonymIndex::RestorableBetween(before, pseudonym(KeyOf(ids[k], kSurrogateSlot)),
+                                                 after)) {
+            want = kPlaceholderSlot;
+          }
+        }
+      }
+      PTMO_RETURN_IF_ERROR(ensure(ids[k], want));
+      shown[k] = KeyOf(ids[k], want);
+    }
+    MaskResult result = Build(text, spans, order, [&](size_t k) { return pseudonym(shown[k]); });
+
+    // New pseudonyms must restore exactly: re-draw any that collide with the text around them.
+    std::unordered_set<PseudonymKey> bad = Conflicts(s, result, shown, fresh);
+    if (bad.empty()) return result;
+    if (round + 1 == kMaxConflictRounds) {
+      return Internal("vault: no pseudonyms that restore unambiguously in this text after " +
+                      std::to_string(kMaxConflictRounds) + " rounds");
+    }
+    for (PseudonymKey key : bad) {
+      std::string& old = s.entries[IdOf(key)].pseudonyms[static_cast<size_t>(SlotOf(key))];
       s.index.Remove(old);
       s.by_pseudonym.erase(old);
       burned.insert(std::move(old));
       old.clear();
+      if (SlotOf(key) == kSurrogateSlot && round >= kSurrogateRedraws) {
+        placeholder_only.insert(IdOf(key));
+      }
     }
-    for (uint32_t id : bad) {
-      PTMO_ASSIGN_OR_RETURN(std::string p, NewPseudonym(s, id, mode, burned));
-      s.Take(id, slot, std::move(p));
-    }
-    result = Build(text, spans, order, pseudonym_of);
   }
-  return result;
 }
 
 std::string Vault::Unmask(std::string_view text, RestoreOptions options) const {

@@ -13,9 +13,10 @@
 //  - Within one vault the same value (of the same type) always gets the same pseudonym, in
 //    every call, and different values never share one.
 //  - Every pseudonym except kRedact's is restorable: Unmask(Mask(t).text) == t for a fresh
-//    vault and any text (new pseudonyms that would collide with text already in the input are
-//    re-drawn), except that a surrogate is only restored on word boundaries, so a surrogate
-//    span touching an ASCII letter or digit stays masked. See docs/vault.md for the rules.
+//    vault, any valid UTF-8 text and any valid spans (new pseudonyms that would collide with
+//    text already in the input are re-drawn). Surrogates are only restored on ASCII word
+//    boundaries, so where a span's surrogate would touch an ASCII letter or digit, kSurrogate
+//    writes the value's placeholder instead ("<PERSON_1>9"). See docs/vault.md for the rules.
 //  - No state is shared between vaults: one conversation's table never restores another's.
 #pragma once
 
@@ -122,11 +123,15 @@ class Vault {
   ~Vault();
 
   // Replaces every span of `text` with its pseudonym under `mode` and records new values.
+  // In kSurrogate mode a span whose surrogate would touch an ASCII letter or digit in the
+  // masked text (a span ending right before "8" or starting right after "x") gets the value's
+  // placeholder instead, as does, rarely, a value whose new surrogates keep colliding with the
+  // text; the value keeps both names, and each restores it.
   // Spans are byte offsets into `text` in any order; they must be non-empty, inside the
   // text, on UTF-8 code point boundaries and must not overlap (kInvalidArgument naming the
   // span otherwise). `text` must be valid UTF-8 (kInvalidArgument naming the byte offset).
   // kResourceExhausted when no unused surrogate can be found (practically never), kInternal
-  // if OpenSSL's CSPRNG fails.
+  // if OpenSSL's CSPRNG fails or no collision-free pseudonyms are found (never seen).
   Expected<MaskResult> Mask(std::string_view text, const std::vector<Span>& spans, MaskMode mode);
 
   // Returns `text` with every pseudonym this vault made (placeholders, surrogates, hash tags)
