@@ -12,13 +12,14 @@
 namespace ptmo::privacy {
 namespace {
 
-// Validated structured types win ties against statistical NER guesses.
+// Pattern-and-validator spans beat statistical NER guesses wherever they overlap: a
+// validated MAC address or URL is never cut up by a name the tagger imagined inside it.
 int TypePriority(const Span& s) { return s.recognizer == "ner" ? 0 : 1; }
 
 // True when `a` should be kept over `b` where they overlap.
 bool Better(const Span& a, const Span& b) {
-  if (a.score != b.score) return a.score > b.score;
   if (TypePriority(a) != TypePriority(b)) return TypePriority(a) > TypePriority(b);
+  if (a.score != b.score) return a.score > b.score;
   if (a.length() != b.length()) return a.length() > b.length();
   return a.begin < b.begin;
 }

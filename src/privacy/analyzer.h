@@ -68,8 +68,8 @@ class Analyzer {
   SensitivityClassifier classifier_;
 };
 
-// Resolves overlapping spans: keeps the higher-scoring one, preferring validated structured
-// types over NER and longer spans on ties. Input in any order; output sorted by begin.
+// Resolves overlapping spans: rule-based spans win over NER spans, then the higher score,
+// then the longer span. Input in any order; output sorted by begin.
 std::vector<Span> ResolveOverlaps(std::vector<Span> spans);
 
 }  // namespace ptmo::privacy

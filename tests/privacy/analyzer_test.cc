@@ -31,8 +31,8 @@ TEST(ResolveOverlaps, KeepsTheHigherScoringSpan) {
   EXPECT_EQ(out[1].begin, 20u);
 }
 
-TEST(ResolveOverlaps, PrefersRulesOverNerOnTies) {
-  auto out = ResolveOverlaps({S(0, 10, 0.8, "ner"), S(2, 8, 0.8, "email")});
+TEST(ResolveOverlaps, PrefersRulesOverNerEvenWhenNerScoresHigher) {
+  auto out = ResolveOverlaps({S(0, 10, 0.95, "ner"), S(2, 8, 0.6, "email")});
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].recognizer, "email");
 }
