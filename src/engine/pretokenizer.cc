@@ -1,5 +1,7 @@
 #include "engine/pretokenizer.h"
 
+#include "util/utf8.h"
+
 #include <unicode/uchar.h>
 
 #include <array>
@@ -245,7 +247,7 @@ struct ByteLevelTables {
     for (int b = 0; b < 256; ++b) {
       const char32_t cp = printable(b) ? static_cast<char32_t>(b) : static_cast<char32_t>(next++);
       std::string utf8;
-      AppendUtf8(cp, utf8);
+      ::ptmo::utf8::Append(cp, utf8);
       lens[b] = static_cast<uint8_t>(utf8.size());
       for (size_t i = 0; i < utf8.size(); ++i) chars[b][i] = utf8[i];
       byte_of[cp] = static_cast<int16_t>(b);
@@ -330,23 +332,6 @@ std::u32string DecodeLenient(std::string_view text) {
   return out;
 }
 
-void AppendUtf8(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 void SplitWords(PreTokenizer kind, std::u32string_view cps, std::vector<size_t>& out) {
   if (cps.empty()) return;
@@ -395,7 +380,7 @@ std::vector<std::string> PreTokenize(PreTokenizer kind, std::string_view text) {
   size_t pos = 0;
   for (size_t len : lengths) {
     std::string& w = words.emplace_back();
-    for (size_t i = pos; i < pos + len; ++i) AppendUtf8(cps[i], w);
+    for (size_t i = pos; i < pos + len; ++i) ::ptmo::utf8::Append(cps[i], w);
     pos += len;
   }
   return words;

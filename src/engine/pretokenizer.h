@@ -53,9 +53,6 @@ std::string_view PreTokenizerName(PreTokenizer kind);
 // would throw (a 4-byte form above U+10FFFF) we also produce U+FFFD for one byte.
 std::u32string DecodeLenient(std::string_view text);
 
-// Appends the UTF-8 form of `cp` as llama.cpp writes it (surrogates are written as 3 bytes).
-void AppendUtf8(char32_t cp, std::string& out);
-
 // Splits code points into words. `out` receives each word's length in code points, in order;
 // the lengths sum to cps.size(). Nothing is dropped: concatenating the words gives the input.
 void SplitWords(PreTokenizer kind, std::u32string_view cps, std::vector<size_t>& out);

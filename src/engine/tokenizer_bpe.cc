@@ -1,5 +1,7 @@
 #include "engine/tokenizer_bpe.h"
 
+#include "util/utf8.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <utility>
@@ -89,7 +91,7 @@ std::string BpeTokenizer::NormalPiece(TokenId id) const {
     }
     static constexpr char kHex[] = "0123456789abcdef";
     std::string utf8;
-    AppendUtf8(cp, utf8);
+    ::ptmo::utf8::Append(cp, utf8);
     out += "[UNK_BYTE_0x";
     for (char c : utf8) {
       const auto b = static_cast<unsigned char>(c);
@@ -113,7 +115,7 @@ void BpeTokenizer::EncodeFragment(std::string_view text, bool /*after_special*/,
   size_t pos = 0;
   for (size_t len : lengths) {
     utf8.clear();
-    for (size_t i = pos; i < pos + len; ++i) AppendUtf8(cps[i], utf8);
+    for (size_t i = pos; i < pos + len; ++i) ::ptmo::utf8::Append(cps[i], utf8);
     pos += len;
     word.clear();
     AppendByteLevel(utf8, word);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "util/utf8.h"
 #include "engine/chat_template.h"
 #include "engine/gguf_reader.h"
 #include "engine/gguf_writer.h"
@@ -199,7 +200,7 @@ TEST(VocabBuilder, RandomBytesSurviveEncodeAndDecode) {
     }
     EXPECT_EQ(spm.tok->Decode(spm.tok->Encode(s, kPlain)), s);
     std::string lenient;
-    for (char32_t cp : DecodeLenient(s)) AppendUtf8(cp, lenient);
+    for (char32_t cp : DecodeLenient(s)) ::ptmo::utf8::Append(cp, lenient);
     EXPECT_EQ(qwen2.tok->Decode(qwen2.tok->Encode(s, kPlain)), lenient);
   }
 }
