@@ -5,7 +5,7 @@ BUILD ?= build/release
 CI_BUILD ?= build/ci
 ASAN_BUILD ?= build/asan
 FUZZ_BUILD ?= build/fuzz
-FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= 20000
 
 .PHONY: deps demo build test asan fuzz format format-check tidy clean
 
@@ -34,7 +34,7 @@ asan: deps
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j$(JOBS)
 
-# libFuzzer on the scanner (clang), for FUZZ_SECONDS.
+# libFuzzer on the scanner (clang): FUZZ_RUNS inputs from a fixed seed, so a run is repeatable.
 fuzz: deps
 	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DPTMO_FUZZ=ON -DPTMO_BUILD_TESTS=OFF -DPTMO_BUILD_BENCH=OFF \
@@ -42,7 +42,7 @@ fuzz: deps
 	@ninja -C $(FUZZ_BUILD) -j$(JOBS) scan_fuzzer
 	@mkdir -p $(FUZZ_BUILD)/corpus && cp -n fuzz/corpus/scan/* $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
 	@set -o pipefail; PTMO_DATA_DIR=$(CURDIR)/data $(FUZZ_BUILD)/scan_fuzzer \
-	  -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
+	  -runs=$(FUZZ_RUNS) -seed=1 -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
 	  -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus 2>&1 | tail -n 25
 
 format:
