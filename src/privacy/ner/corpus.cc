@@ -16,7 +16,7 @@ struct ListCategory {
   std::string_view list;
   uint32_t flags;
 };
-constexpr std::array<ListCategory, 24> kListCategories = {{
+constexpr std::array<ListCategory, 26> kListCategories = {{
     {"first_names", kGazFirstName},
     {"last_names", kGazLastName},
     {"titles", kGazTitle},
@@ -41,24 +41,26 @@ constexpr std::array<ListCategory, 24> kListCategories = {{
     {"ko_countries", kGazCountry},
     {"ko_jobs", kGazJobWord},
     {"ko_org_suffixes", kGazOrgWord},
+    {"ko_common_nouns", kGazCommonWord},
+    {"tech_terms", kGazProduct},
 }};
 
 // Lists the generator cannot work without.
-constexpr std::array<std::string_view, 27> kRequiredLists = {
-    "first_names",   "last_names",     "titles",       "cities",       "countries",
-    "regions",       "districts",      "street_types", "street_names", "unit_words",
-    "org_suffixes",  "org_words",      "org_names",    "org_parts",    "common_words",
-    "nationalities", "date_words",     "job_titles",   "products",     "state_abbreviations",
-    "ko_surnames",   "ko_given_names", "ko_cities",    "ko_districts", "ko_roads",
-    "ko_orgs",       "ko_countries"};
+constexpr std::array<std::string_view, 29> kRequiredLists = {
+    "first_names",   "last_names",     "titles",          "cities",       "countries",
+    "regions",       "districts",      "street_types",    "street_names", "unit_words",
+    "org_suffixes",  "org_words",      "org_names",       "org_parts",    "common_words",
+    "nationalities", "date_words",     "job_titles",      "products",     "state_abbreviations",
+    "ko_surnames",   "ko_given_names", "ko_cities",       "ko_districts", "ko_roads",
+    "ko_orgs",       "ko_countries",   "ko_common_nouns", "tech_terms"};
 
 constexpr std::array<std::string_view, 15> kEntitySlots = {
     "PERSON",  "FIRST",          "LAST",   "CITY", "COUNTRY", "STATE",     "GPE",   "DISTRICT",
     "ADDRESS", "STREET_ADDRESS", "STREET", "ORG",  "COMPANY", "EN_PERSON", "EN_ORG"};
-constexpr std::array<std::string_view, 20> kFillerSlots = {
-    "NUM", "YEAR",  "DATE", "TIME", "MONTH",      "WEEKDAY",     "EMAIL",
-    "URL", "PHONE", "CARD", "JOB",  "PRODUCT",    "NATIONALITY", "MONEY",
-    "AGE", "WORD",  "CODE", "IBAN", "TITLEWORDS", "WORDS"};
+constexpr std::array<std::string_view, 23> kFillerSlots = {
+    "NUM",   "YEAR", "DATE",       "TIME",    "MONTH",       "WEEKDAY", "EMAIL", "URL",
+    "PHONE", "CARD", "JOB",        "PRODUCT", "NATIONALITY", "MONEY",   "AGE",   "WORD",
+    "CODE",  "IBAN", "TITLEWORDS", "WORDS",   "KO_NOUN",     "TECH",    "NUMS"};
 constexpr std::array<std::string_view, 19> kAddressSlots = {
     "NUM",         "NUM2",    "STREET",  "SEC",         "CITY",  "STATE", "ST",
     "ZIP",         "POST",    "COUNTRY", "DISTRICT",    "MIL",   "LAST",  "KO_CITY",
@@ -605,6 +607,38 @@ struct CorpusGenerator::Impl {
     if (r < 0.85) return Number(1, 12) + "/" + day + "/" + year;
     return month + " " + year;
   }
+  // Numbers that are not addresses: lists, measurements with units, version numbers and
+  // tracking or order numbers.
+  std::string Numbers() {
+    static constexpr std::array<const char*, 14> kUnits = {"Hz", "GB", "MB", "ms", "kg", "km", "cm",
+                                                           "mm", "F",  "C",  "W",  "V",  "px", "%"};
+    double r = rng.Unit();
+    if (r < 0.3) {
+      std::string s;
+      int n = 3 + static_cast<int>(rng.Below(5));
+      for (int k = 0; k < n; ++k) s += (k > 0 ? ", " : "") + Number(0, k % 2 ? 99 : 9999);
+      return s;
+    }
+    if (r < 0.6) {
+      return Number(1, 999) + (rng.Chance(0.5) ? " " : "") + kUnits[rng.Below(kUnits.size())];
+    }
+    if (r < 0.7) return Number(1, 9) + "." + Number(0, 20) + "." + Number(0, 9);
+    if (r < 0.85) {
+      // Parcel tracking numbers: groups of digits, some with a letter or two.
+      std::string s = rng.Chance(0.5) ? "1Z " : "";
+      int n = 3 + static_cast<int>(rng.Below(4));
+      for (int k = 0; k < n; ++k) {
+        if (k > 0) s += ' ';
+        s += Digits(2 + static_cast<int>(rng.Below(3)));
+        if (rng.Chance(0.2)) s += static_cast<char>('A' + rng.Below(26));
+      }
+      return s;
+    }
+    std::string s;
+    s += static_cast<char>('A' + rng.Below(26));
+    s += static_cast<char>('A' + rng.Below(26));
+    return s + Digits(6 + static_cast<int>(rng.Below(4)));
+  }
   std::string Filler(std::string_view slot) {
     if (slot == "NUM") return Number(1, 500);
     if (slot == "YEAR") return Number(1950, 2030);
@@ -630,6 +664,9 @@ struct CorpusGenerator::Impl {
              Digits(4) + Digits(4);
     if (slot == "JOB") return ko && rng.Chance(0.8) ? Pick("ko_jobs") : Pick("job_titles");
     if (slot == "PRODUCT") return Pick("products");
+    if (slot == "KO_NOUN") return Pick("ko_common_nouns");
+    if (slot == "TECH") return Pick("tech_terms");
+    if (slot == "NUMS") return Numbers();
     if (slot == "NATIONALITY") return Pick("nationalities");
     if (slot == "MONEY") {
       if (ko) return Number(1, 999) + "만 원";

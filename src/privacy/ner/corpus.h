@@ -10,7 +10,9 @@
 //                 DISTRICT, ADDRESS, STREET_ADDRESS, STREET, ORG, COMPANY, EN_PERSON, EN_ORG) are
 //                 labelled; filler slots (NUM, YEAR, DATE, TIME, MONTH, WEEKDAY, EMAIL, URL,
 //                 PHONE, CARD, JOB, PRODUCT, NATIONALITY, MONEY, AGE, WORD, CODE, IBAN,
-//                 TITLEWORDS, WORDS) are not.
+//                 TITLEWORDS, WORDS, KO_NOUN (an everyday Korean noun), TECH (a technical
+//                 term or acronym), NUMS (number lists, measurements, tracking numbers))
+//                 are not.
 //   [a|b|c]       one of the alternatives (which may hold slots, but no nested [..])
 //   (은/는)       after a slot: the Korean particle form that fits the value's last syllable
 //                 (pairs 은/는, 이/가, 을/를, 과/와, 으로/로, 아/야, 이에요/예요, 이랑/랑,

@@ -56,6 +56,7 @@ enum Template : uint32_t {
   kTKorean,
   kTCaseM1P1,
   kTCompound,
+  kTTermShape,  // bare acronym / Korean verb ending / number with unit, with position
 };
 
 constexpr uint64_t kBeforeText = 0x5a17c0de0001ull;
@@ -231,6 +232,58 @@ void CompoundBit(std::string_view text, const Token& tok, const Gazetteer& gaz, 
   }
 }
 
+// Endings (last one or two syllables) of Korean verb, adjective and adverb forms as they stand
+// in a question or request once particles are split off. Names rarely end in them; the
+// model weighs the evidence against the name bits.
+constexpr std::string_view kKoVerbEndings2[] = {
+    "려면", "는데", "은데", "니까", "지만", "나요", "까요", "세요", "어요", "아요", "해요",
+    "해줘", "려고", "면서", "으면", "하게", "있게", "없게", "해서", "하는", "하고", "했어",
+    "했다", "한다", "된다", "인데", "이랑", "에서", "으로", "까지", "부터", "처럼", "보다",
+};
+constexpr std::string_view kKoVerbEndings1[] = {
+    "게", "줘", "요", "까", "니", "다", "죠", "래", "면", "며", "고", "도", "는", "을", "던",
+};
+
+bool EndsWith(std::string_view w, std::string_view e) {
+  return w.size() > e.size() && w.substr(w.size() - e.size()) == e;
+}
+
+// The word-kind bits that are computed from the token's text and the gazetteer flags:
+// bare acronyms, Korean verb endings and numbers glued to units.
+void TermBits(std::string_view text, const Token& tok, TokenInfo& info) {
+  std::string_view word = text.substr(tok.begin, tok.end - tok.begin);
+  constexpr uint32_t kEntityLists = kGazFirstName | kGazLastName | kGazCity | kGazCountry |
+                                    kGazRegion | kGazOrgName | kGazOrgSuffix | kGazOrgWord |
+                                    kGazDistrict | kGazKoSurname | kGazKoGiven;
+  if ((info.bits & kBitAllCaps) && (info.bits & (kBitHangul | kBitOtherScript)) == 0 &&
+      info.length <= 5 && (info.gaz & kEntityLists) == 0) {
+    info.bits |= kBitBareAcronym;
+  }
+  if ((info.bits & (kBitHangul | kBitLatin | kBitOtherScript | kBitHasDigit)) == kBitHangul &&
+      info.length >= 2 && word.size() == size_t{info.length} * 3 &&
+      (info.gaz & (kGazCity | kGazCountry | kGazRegion | kGazDistrict | kGazOrgName)) == 0) {
+    bool verb = false;
+    if (info.length >= 3) {
+      for (std::string_view e : kKoVerbEndings2) verb |= EndsWith(word, e);
+    }
+    for (std::string_view e : kKoVerbEndings1) verb |= EndsWith(word, e);
+    // A known "surname + given name" keeps its name reading ("김민도").
+    if (verb && (info.bits & kBitKoGivenRest) == 0) info.bits |= kBitKoVerbEnding;
+  }
+  if ((info.bits & kBitHasDigit) && (info.bits & kBitLatin) && info.length <= 6 &&
+      (info.bits & (kBitHangul | kBitOtherScript)) == 0) {
+    // Leading digits then 1-3 letters ("350F", "5GB", "1Z") or letters then digits ("AA1").
+    size_t d = 0;
+    while (d < word.size() && word[d] >= '0' && word[d] <= '9') ++d;
+    size_t letters = word.size() - d;
+    bool unit = d > 0 && letters >= 1 && letters <= 3;
+    for (size_t k = d; k < word.size(); ++k) {
+      unit &= (word[k] >= 'A' && word[k] <= 'Z') || (word[k] >= 'a' && word[k] <= 'z');
+    }
+    if (unit || info.length <= 3) info.bits |= kBitNumberUnit;
+  }
+}
+
 }  // namespace
 
 void ComputeTokenInfo(std::string_view text, const std::vector<Token>& tokens,
@@ -245,6 +298,7 @@ void ComputeTokenInfo(std::string_view text, const std::vector<Token>& tokens,
     if (info.gaz == 0 && info.folded != info.lower) info.gaz = gazetteer.Lookup(info.folded);
     KoreanNameBits(text, tok, gazetteer, info);
     CompoundBit(text, tok, gazetteer, info);
+    TermBits(text, tok, info);
     bool prev_newline = i > 0 && tokens[i - 1].kind == TokenKind::kNewline;
     bool next_newline = i + 1 < n && tokens[i + 1].kind == TokenKind::kNewline;
     if (i == 0 || prev_newline) info.bits |= kBitLineStart | kBitSentenceStart;
@@ -380,6 +434,29 @@ size_t ExtractFeatures(const TokenInfo* infos, size_t n, size_t i, int bucket_bi
   emit(kTCommon, ((t.gaz & kGazCommonWord) ? 1 : 0) | (capitalized ? 2 : 0) |
                      ((t.bits & kBitSentenceStart) ? 4 : 0) | ((t.bits & kBitAllCaps) ? 8 : 0));
   if (t.bits & kBitCompound) emit(kTCompound, (t.bits & kBitSentenceStart) ? 1 : 0);
+  {
+    // What kind of non-name word this looks like, with whether it starts the sentence and
+    // whether its neighbours are of the same kind (runs of acronyms or numbers are lists).
+    uint64_t kind = 0;
+    if (t.bits & kBitBareAcronym) kind = 1;
+    if (t.bits & kBitKoVerbEnding) kind = 2;
+    if (t.bits & (kBitNumberUnit | kBitAllDigits)) kind = 3;
+    if (kind != 0) {
+      const uint32_t same = kBitBareAcronym | kBitKoVerbEnding | kBitNumberUnit | kBitAllDigits;
+      uint64_t near = 0;
+      if (i > 0 && (infos[i - 1].bits & same)) near |= 1;
+      if (i + 1 < n && (infos[i + 1].bits & same)) near |= 2;
+      emit(kTTermShape, kind * 16 + near * 2 + ((t.bits & kBitSentenceStart) ? 1 : 0));
+      emit(kTTermShape, 100 + kind);
+    }
+    // A neighbour of one of these kinds.
+    uint64_t nk = 0;
+    if (i > 0 && (infos[i - 1].bits & kBitKoVerbEnding)) nk |= 1;
+    if (i + 1 < n && (infos[i + 1].bits & kBitKoVerbEnding)) nk |= 2;
+    if (i + 1 < n && (infos[i + 1].bits & kBitBareAcronym)) nk |= 4;
+    if (i > 0 && (infos[i - 1].bits & kBitBareAcronym)) nk |= 8;
+    if (nk != 0) emit(kTTermShape, 200 + nk);
+  }
   if (t.bits & kBitHangul) {
     emit(kTKorean, ((t.bits & (kBitKoSurnameStart | kBitKoGivenRest)) >> 14) * 8 +
                        std::min<uint32_t>(t.length, 7));

@@ -20,7 +20,7 @@
 
 namespace ptmo::privacy::ner {
 
-inline constexpr uint32_t kFeatureVersion = 3;
+inline constexpr uint32_t kFeatureVersion = 4;
 // Upper bound on the features of one token (ExtractFeatures never writes more).
 inline constexpr size_t kMaxFeatures = 128;
 
@@ -47,6 +47,11 @@ enum TokenBit : uint32_t {
   kBitSingleLetter = 1u << 18,  // one letter ("A" in "Juliusz A Kwiatkowski")
   kBitCompound = 1u << 19,      // an unknown capitalized word made of two dictionary words
                                 // ("Dropbox", "Flightplan"): a typical brand name
+  kBitBareAcronym = 1u << 20,   // 2-5 upper-case letters (digits allowed) that no entity list
+                                // knows ("TCP", "JWT", "IPV6"): usually a technical term
+  kBitKoVerbEnding = 1u << 21,  // a Hangul word of 2+ syllables ending like a verb or adverb
+                                // form ("맛있게", "하려면", "알려줘", "좋은데"), not a name
+  kBitNumberUnit = 1u << 22,  // digits glued to a few unit letters ("350F", "5GB", "1Z")
 };
 
 struct TokenInfo {

@@ -76,6 +76,34 @@ bool SentenceEnd(std::string_view text, const std::vector<Token>& tokens,
   return before.kind == TokenKind::kWord && infos[k - 1].length > 4;
 }
 
+constexpr uint32_t kEntityGaz = kGazFirstName | kGazLastName | kGazCity | kGazCountry | kGazRegion |
+                                kGazDistrict | kGazOrgName | kGazOrgSuffix | kGazOrgWord |
+                                kGazKoSurname | kGazKoGiven | kGazStreetType;
+
+// True when tokens [first, last] hold a word that can name a place or an organization: a
+// Hangul word, a listed name, or three or more letters without digits. Runs of numbers,
+// punctuation and unit letters ("345, 12, 9001", "144 Hz", "1Z 999 AA1") cannot.
+bool HasNamingWord(const std::vector<Token>& tokens, const std::vector<TokenInfo>& infos,
+                   size_t first, size_t last) {
+  for (size_t k = first; k <= last; ++k) {
+    if (tokens[k].kind != TokenKind::kWord) continue;
+    const TokenInfo& t = infos[k];
+    if ((t.gaz | t.gaz_begin | t.gaz_inside) & kEntityGaz) return true;
+    if (t.bits & kBitHasDigit) continue;
+    if ((t.bits & kBitHangul) || t.length >= 3) return true;
+  }
+  return false;
+}
+
+// True when a one-token span is a word of a kind that is rarely an entity (a bare acronym,
+// a Korean verb form, a number with a unit) and no entity list supports it.
+bool LacksEvidence(const std::vector<TokenInfo>& infos, size_t first, size_t last) {
+  if (first != last) return false;
+  const TokenInfo& t = infos[first];
+  if ((t.gaz | t.gaz_begin | t.gaz_inside) & kEntityGaz) return false;
+  return (t.bits & (kBitBareAcronym | kBitKoVerbEnding | kBitNumberUnit | kBitAllDigits)) != 0;
+}
+
 std::string Reason(EntityType type, std::string_view text, const std::vector<Token>& tokens,
                    const std::vector<TokenInfo>& infos, size_t first, size_t last) {
   std::vector<std::string> why;
@@ -181,12 +209,18 @@ void NerTagger::Find(std::string_view text, std::vector<Span>& out) const {
       }
       --last;
     }
-    if (!IsEdgeJunk(s.tokens[first])) {
+    // An address or an organization must contain a word (see HasNamingWord).
+    const bool wordless = cls != 0 && !HasNamingWord(s.tokens, s.infos, first, last);
+    if (!IsEdgeJunk(s.tokens[first]) && !wordless) {
       float conf = 1.0f;
       for (size_t k = i; k < j; ++k) conf = std::min(conf, marg[k * kTagStride + s.tags[k]]);
       // A span the model would extend or start differently is less certain: count the
       // probability that the entity continues past its end.
       if (j == next && j < n) conf = std::min(conf, 1.0f - marg[j * kTagStride + InsideTag(cls)]);
+      // Without list support, a lone acronym, verb form or number is doubtful: squaring
+      // keeps confident spans (0.95 -> 0.90) and pushes hesitant ones below the Analyzer's
+      // 0.4 threshold (0.6 -> 0.36).
+      if (LacksEvidence(s.infos, first, last)) conf *= conf;
       Span span;
       span.type = ClassType(cls);
       span.begin = s.tokens[first].begin;

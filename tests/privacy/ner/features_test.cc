@@ -158,3 +158,34 @@ TEST(NerFeatures, HashLowerMatchesAcrossCase) {
 
 }  // namespace
 }  // namespace ptmo::privacy::ner
+
+namespace ptmo::privacy::ner {
+namespace {
+
+TEST(NerFeatures, MarkBareAcronymsButNotListedNames) {
+  Gazetteer g = SmallGazetteer();
+  g.Add("IBM", kGazOrgName);
+  Featurized f = Featurize("TCP and IBM and HTTPS2X", g);
+  EXPECT_NE(f.infos[0].bits & kBitBareAcronym, 0u);  // TCP
+  EXPECT_EQ(f.infos[2].bits & kBitBareAcronym, 0u);  // IBM is a known organization
+  EXPECT_EQ(f.infos[4].bits & kBitBareAcronym, 0u);  // too long
+}
+
+TEST(NerFeatures, MarkKoreanVerbEndingsButNotKnownNames) {
+  Featurized f = Featurize("맛있게 끓이려면 김민수 고양이", SmallGazetteer());
+  EXPECT_NE(f.infos[0].bits & kBitKoVerbEnding, 0u);
+  EXPECT_NE(f.infos[1].bits & kBitKoVerbEnding, 0u);
+  EXPECT_EQ(f.infos[2].bits & kBitKoVerbEnding, 0u);  // surname + given name
+  EXPECT_EQ(f.infos[3].bits & kBitKoVerbEnding, 0u);  // a noun
+}
+
+TEST(NerFeatures, MarkNumbersWithUnits) {
+  Featurized f = Featurize("350F 5GB 1Z Boston", SmallGazetteer());
+  EXPECT_NE(f.infos[0].bits & kBitNumberUnit, 0u);
+  EXPECT_NE(f.infos[1].bits & kBitNumberUnit, 0u);
+  EXPECT_NE(f.infos[2].bits & kBitNumberUnit, 0u);
+  EXPECT_EQ(f.infos[3].bits & kBitNumberUnit, 0u);
+}
+
+}  // namespace
+}  // namespace ptmo::privacy::ner

@@ -173,6 +173,46 @@ TEST(ShippedNer, GivesConfidentEntitiesHighScores) {
   for (const Found& x : f) EXPECT_GE(x.score, 0.6) << Describe(f);
 }
 
+TEST(ShippedNer, FindsNothingInEverydayKoreanQuestions) {
+  for (const char* text :
+       {"김치찌개를 맛있게 끓이려면 뭘 넣어야 해요?", "파이썬에서 튜플이랑 리스트 차이점이 뭐야?",
+        "초등학생도 이해할 수 있게 블랙홀을 설명해 줘.",
+        "겨울철에 고양이 산책시키려면 어떻게 해요?", "미세먼지 많은 날 운동해도 돼요?"}) {
+    auto found = Find(text);
+    EXPECT_FALSE(HasType(found, EntityType::kPerson) || HasType(found, EntityType::kLocation) ||
+                 HasType(found, EntityType::kOrganization))
+        << text << ": " << Describe(found);
+  }
+}
+
+TEST(ShippedNer, DoesNotCallTechnicalAcronymsOrganizations) {
+  for (const char* text :
+       {"What's the difference between TCP and UDP?", "Should I sign the JWT with HMAC or RSA?",
+        "Use HAVING instead of WHERE after GROUP BY.",
+        "Does DHCP assign the VLAN or the MAC address?"}) {
+    auto found = Find(text);
+    EXPECT_FALSE(HasType(found, EntityType::kOrganization) || HasType(found, EntityType::kPerson))
+        << text << ": " << Describe(found);
+  }
+}
+
+TEST(ShippedNer, DoesNotCallNumberListsOrMeasurementsPlaces) {
+  for (const char* text :
+       {"Sort these: 345, 12, 9001, 78, 6502, 1024", "Is a 144 Hz monitor better than 60 Hz?",
+        "Bake it at 350F for 40 minutes.", "My tracking number is 1Z 999 AA1 01 2345 6784."}) {
+    auto found = Find(text);
+    EXPECT_FALSE(HasType(found, EntityType::kLocation) || HasType(found, EntityType::kOrganization))
+        << text << ": " << Describe(found);
+  }
+}
+
+TEST(ShippedNer, StillFindsEntitiesNextToTechnicalTerms) {
+  auto found = Find("Ask Maria Gonzalez at Oracle about the TLS certificate.");
+  EXPECT_TRUE(Has(found, EntityType::kPerson, "Maria Gonzalez")) << Describe(found);
+  auto ko = Find("박지훈 씨가 도커 설정을 바꿨어요.");
+  EXPECT_TRUE(Has(ko, EntityType::kPerson, "박지훈")) << Describe(ko);
+}
+
 TEST(ShippedNer, TagAgreesWithFind) {
   std::string text = "Call Hiroshi Tanaka in Osaka.";
   std::vector<Token> tokens;
