@@ -13,5 +13,8 @@ void RegisterEvalPii(CLI::App& app, int* exit_code);
 void RegisterTrainNer(CLI::App& app, int* exit_code);
 void RegisterBenchPrivacy(CLI::App& app, int* exit_code);
 void RegisterDemo(CLI::App& app, int* exit_code);
+void RegisterMakeModel(CLI::App& app, int* exit_code);
+void RegisterGenerate(CLI::App& app, int* exit_code);
+void RegisterBenchEngine(CLI::App& app, int* exit_code);
 
 }  // namespace ptmo::cli

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   ptmo::cli::RegisterTrainNer(app, &exit_code);
   ptmo::cli::RegisterBenchPrivacy(app, &exit_code);
   ptmo::cli::RegisterDemo(app, &exit_code);
+  ptmo::cli::RegisterMakeModel(app, &exit_code);
+  ptmo::cli::RegisterGenerate(app, &exit_code);
+  ptmo::cli::RegisterBenchEngine(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,276 @@
+// `ptmo bench-engine`: prompt-processing and generation speed of a model, set against this
+// machine's memory read bandwidth measured in the same run. Generation of one token reads every
+// weight matrix once, so bandwidth / (bytes of weights per token) bounds tokens per second;
+// the table shows how close generation comes to that bound.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "cli/table.h"
+#include "engine/model.h"
+#include "tensor/cpu_features.h"
+#include "tensor/dtype.h"
+#include "tensor/thread_pool.h"
+
+namespace ptmo::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct BenchEngineFlags {
+  std::string model;
+  int threads = 1;
+  int prompt_tokens = 128;
+  int gen_tokens = 64;
+  int rounds = 3;
+  int64_t bandwidth_mib = 1024;  // large enough to defeat any cache
+  int bandwidth_passes = 5;
+};
+
+std::string Fixed(double v, int digits) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// ---- memory read bandwidth ----
+
+// Sums `n` 64-bit words (n a multiple of 16) with four independent 256-bit accumulators, so
+// the loads, not the adds, limit the speed.
+__attribute__((target("avx2"))) uint64_t SumWordsAvx2(const uint64_t* p, size_t n) {
+  __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+  for (size_t i = 0; i < n; i += 16) {
+    a0 = _mm256_add_epi64(a0, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + i)));
+    a1 = _mm256_add_epi64(a1, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + i + 4)));
+    a2 = _mm256_add_epi64(a2, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + i + 8)));
+    a3 = _mm256_add_epi64(a3, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + i + 12)));
+  }
+  const __m256i s = _mm256_add_epi64(_mm256_add_epi64(a0, a1), _mm256_add_epi64(a2, a3));
+  alignas(32) uint64_t lanes[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), s);
+  return lanes[0] + lanes[1] + lanes[2] + lanes[3];
+}
+
+// Portable version: eight independent scalar sums (two 64-byte lines in flight per step).
+uint64_t SumWordsScalar(const uint64_t* p, size_t n) {
+  uint64_t s[8] = {};
+  for (size_t i = 0; i < n; i += 8) {
+    for (int j = 0; j < 8; ++j) s[j] += p[i + j];
+  }
+  uint64_t total = 0;
+  for (uint64_t v : s) total += v;
+  return total;
+}
+
+// Where the bandwidth test's sum ends up, so the compiler must perform every read.
+volatile uint64_t g_bandwidth_sink = 0;
+
+struct Bandwidth {
+  double gb_per_s = 0.0;  // best pass, 1e9 bytes per second
+  uint64_t checksum = 0;  // the sum itself, so the reads cannot be optimized away
+  bool avx2 = false;
+};
+
+// Reads a buffer of `mib` MiB `passes` times with `pool`'s threads (each task sums one 1 MiB
+// chunk) after one untimed pass that also faults the pages in; reports the best pass, as
+// STREAM does. Errors: kResourceExhausted when the buffer cannot be allocated.
+Expected<Bandwidth> MeasureReadBandwidth(int64_t mib, int passes, tensor::ThreadPool& pool) {
+  constexpr size_t kChunkWords = (size_t(1) << 20) / sizeof(uint64_t);
+  const size_t chunks = static_cast<size_t>(mib);
+  const size_t words = chunks * kChunkWords;
+  uint64_t* buf = static_cast<uint64_t*>(std::aligned_alloc(64, words * sizeof(uint64_t)));
+  if (buf == nullptr) {
+    return ResourceExhausted("cannot allocate " + std::to_string(mib) +
+                             " MiB for the bandwidth test (see --bandwidth-mib)");
+  }
+  std::unique_ptr<uint64_t, decltype(&std::free)> owner(buf, &std::free);
+  pool.ParallelFor(static_cast<int64_t>(chunks), [&](int64_t c) {
+    uint64_t* p = buf + static_cast<size_t>(c) * kChunkWords;
+    for (size_t i = 0; i < kChunkWords; ++i) p[i] = i ^ static_cast<uint64_t>(c);
+  });
+
+  Bandwidth result;
+  result.avx2 = tensor::HostCpuFeatures().avx2;
+  std::vector<uint64_t> sums(chunks);
+  for (int pass = -1; pass < passes; ++pass) {  // pass -1 warms up
+    const auto t0 = Clock::now();
+    pool.ParallelFor(static_cast<int64_t>(chunks), [&](int64_t c) {
+      const uint64_t* p = buf + static_cast<size_t>(c) * kChunkWords;
+      sums[static_cast<size_t>(c)] =
+          result.avx2 ? SumWordsAvx2(p, kChunkWords) : SumWordsScalar(p, kChunkWords);
+    });
+    const double s = Seconds(t0, Clock::now());
+    for (uint64_t v : sums) result.checksum += v;
+    if (pass >= 0 && s > 0) {
+      result.gb_per_s = std::max(result.gb_per_s, static_cast<double>(words * 8) / s / 1e9);
+    }
+  }
+  return result;
+}
+
+// ---- model speed ----
+
+struct RoundTimes {
+  double prompt_tok_per_s = 0.0;
+  double gen_tok_per_s = 0.0;
+};
+
+// Processes `prompt` from position 0, then generates greedily for `gen_tokens` tokens (each
+// generated token is run through the model, as in real decoding).
+Expected<RoundTimes> RunRound(engine::Session& session, const std::vector<int32_t>& prompt,
+                              int gen_tokens) {
+  session.Reset();
+  const auto t0 = Clock::now();
+  PTMO_ASSIGN_OR_RETURN(std::span<const float> logits, session.Prefill(prompt, 0));
+  const auto t1 = Clock::now();
+  int64_t pos = static_cast<int64_t>(prompt.size());
+  for (int i = 0; i < gen_tokens; ++i) {
+    const int32_t next =
+        static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+    PTMO_ASSIGN_OR_RETURN(logits, session.Forward(next, pos++));
+  }
+  const auto t2 = Clock::now();
+  RoundTimes r;
+  r.prompt_tok_per_s = static_cast<double>(prompt.size()) / std::max(1e-9, Seconds(t0, t1));
+  r.gen_tok_per_s = gen_tokens / std::max(1e-9, Seconds(t1, t2));
+  return r;
+}
+
+std::string MatrixTypes(const engine::ModelWeights& w) {
+  std::vector<std::string> names;
+  auto add = [&](const tensor::WeightMatrix& m) {
+    std::string n(tensor::DTypeName(m.type));
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  };
+  for (const engine::LayerWeights& l : w.layers) {
+    for (const auto* m : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) add(*m);
+  }
+  add(w.output);
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : "/") + n;
+  return out;
+}
+
+int RunBenchEngine(const BenchEngineFlags& f) {
+  auto model = engine::Model::Load(f.model);
+  if (!model.ok()) return Fail(model.status());
+  const engine::ModelConfig& c = (*model)->config();
+  const int64_t needed = int64_t{f.prompt_tokens} + f.gen_tokens;
+  if (needed > c.n_ctx_train) {
+    return Fail("--prompt-tokens + --gen-tokens (" + std::to_string(needed) +
+                ") exceed the context of model '" + f.model + "' (" +
+                std::to_string(c.n_ctx_train) + " positions)");
+  }
+  tensor::ThreadPool pool(f.threads);
+  engine::SessionOptions so;
+  so.n_ctx = needed;
+  so.pool = &pool;
+  auto session = engine::Session::Create(**model, so);
+  if (!session.ok()) return Fail(session.status());
+
+  // A fixed pseudo-random prompt (any ids do: the work per token does not depend on them).
+  std::vector<int32_t> prompt(static_cast<size_t>(f.prompt_tokens));
+  uint64_t state = 0x9E3779B97F4A7C15ull;
+  for (int32_t& t : prompt) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    t = static_cast<int32_t>((state >> 33) % static_cast<uint64_t>(c.n_vocab));
+  }
+
+  std::cerr << "bench-engine: " << f.model << ", " << f.threads << " threads, " << f.prompt_tokens
+            << " prompt + " << f.gen_tokens << " generated tokens, " << f.rounds
+            << " rounds after 1 warm-up\n";
+  if (auto warm = RunRound(**session, prompt, f.gen_tokens); !warm.ok()) return Fail(warm.status());
+  std::vector<double> pp, tg;
+  for (int r = 0; r < f.rounds; ++r) {
+    auto times = RunRound(**session, prompt, f.gen_tokens);
+    if (!times.ok()) return Fail(times.status());
+    pp.push_back(times->prompt_tok_per_s);
+    tg.push_back(times->gen_tok_per_s);
+  }
+  const double pp_median = Median(pp);
+  const double tg_median = Median(tg);
+
+  auto bw = MeasureReadBandwidth(f.bandwidth_mib, f.bandwidth_passes, pool);
+  if (!bw.ok()) return Fail(bw.status());
+  const engine::ModelWeights& w = (*model)->weights();
+  const double bytes_per_token = static_cast<double>(w.BytesReadPerToken());
+  const double limit = bw->gb_per_s * 1e9 / bytes_per_token;
+
+  auto range = [](const std::vector<double>& v) {
+    auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+    return Fixed(*lo, 1) + " .. " + Fixed(*hi, 1);
+  };
+  std::cout << "model   " << f.model << ": " << c.arch_name << ", " << c.n_layer << " layers, "
+            << c.n_embd << " wide, vocab " << c.n_vocab << ", matrices " << MatrixTypes(w)
+            << (c.tied_output ? ", tied output" : "") << "\n";
+  std::cout << "threads " << f.threads << ", rounds " << f.rounds << " (median; range shown)\n\n";
+  Table t({"MEASURE", "VALUE", "NOTE"});
+  t.AddRow({"prompt processing", Fixed(pp_median, 1) + " tok/s",
+            std::to_string(f.prompt_tokens) + " tokens; " + range(pp)});
+  t.AddRow({"generation", Fixed(tg_median, 1) + " tok/s",
+            std::to_string(f.gen_tokens) + " tokens; " + range(tg)});
+  t.AddRow({"memory read bandwidth", Fixed(bw->gb_per_s, 2) + " GB/s",
+            std::to_string(f.bandwidth_mib) + " MiB, best of " +
+                std::to_string(f.bandwidth_passes) + (bw->avx2 ? ", avx2" : ", scalar")});
+  t.AddRow({"weights read per token", Fixed(bytes_per_token / 1e6, 2) + " MB",
+            "every matrix + output + 1 embedding row"});
+  t.AddRow({"bandwidth limit", Fixed(limit, 1) + " tok/s", "bandwidth / bytes per token"});
+  t.AddRow({"generation vs limit", Fixed(100.0 * tg_median / limit, 1) + " %", ""});
+  t.Print(std::cout);
+  g_bandwidth_sink = bw->checksum;  // the sums are used, so the reads stay
+  return 0;
+}
+
+}  // namespace
+
+void RegisterBenchEngine(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<BenchEngineFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "bench-engine",
+      "Measure a model's prompt and generation tokens/s and compare generation with the limit "
+      "set by this machine's memory bandwidth (measured in the same run)");
+  cmd->add_option("--model,-m", flags->model, "Model file (.gguf)")->required();
+  cmd->add_option("--threads,-t", flags->threads, "Threads (also for the bandwidth test)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_option("--prompt-tokens", flags->prompt_tokens, "Prompt length")
+      ->check(CLI::Range(1, 1 << 20))
+      ->capture_default_str();
+  cmd->add_option("--gen-tokens", flags->gen_tokens, "Tokens generated per round")
+      ->check(CLI::Range(1, 1 << 20))
+      ->capture_default_str();
+  cmd->add_option("--rounds", flags->rounds, "Timed rounds (median reported)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_option("--bandwidth-mib", flags->bandwidth_mib,
+                  "Buffer read by the bandwidth test, MiB (>= 1024 to exceed caches)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20))
+      ->capture_default_str();
+  cmd->add_option("--bandwidth-passes", flags->bandwidth_passes, "Timed passes over the buffer")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->callback([flags, exit_code] { *exit_code = RunBenchEngine(*flags); });
+}
+
+}  // namespace ptmo::cli
