@@ -92,9 +92,18 @@ Classification SensitivityClassifier::Classify(const std::vector<Span>& spans,
     c.reasons.push_back(std::string(EntityTypeName(t)) + " x" + std::to_string(count[i]) +
                         " (strongest contributes " + Fixed2(best[i]) + ")");
   }
+  // Topics count by the strongest one, not by their number: every topic score already folds
+  // in the same question (is an identifiable person's data disclosed?), so several general
+  // mentions ("Is depression hereditary?": health and genetic) are not independent evidence.
+  // A general mention (score below topic_disclosure_at) is an ordinary detail: it joins the
+  // capped tier, so it cannot lift names or places to PRIVATE; a disclosure is high-risk.
+  double strongest_disclosure = 0.0;
+  double strongest_mention = 0.0;
   for (const TopicHit& t : topics) {
     double contribution = std::clamp(options_.topic_weight * t.score, 0.0, 1.0);
-    keep_high *= 1.0 - contribution;
+    double& strongest =
+        t.score >= options_.topic_disclosure_at ? strongest_disclosure : strongest_mention;
+    strongest = std::max(strongest, contribution);
     std::string ev;
     for (size_t k = 0; k < t.evidence.size() && k < 3; ++k) {
       ev += (k ? ", '" : "'") + t.evidence[k] + "'";
@@ -102,6 +111,8 @@ Classification SensitivityClassifier::Classify(const std::vector<Span>& spans,
     c.reasons.push_back("topic " + t.topic + " (contributes " + Fixed2(contribution) +
                         (ev.empty() ? "" : "; " + ev) + ")");
   }
+  keep_high *= 1.0 - strongest_disclosure;
+  keep_semi *= 1.0 - strongest_mention;
   double semi = std::min(1.0 - keep_semi, options_.private_at - 0.01);
   double score = 1.0 - keep_high * (1.0 - semi);
   c.score = std::clamp(score, 0.0, 1.0);
