@@ -43,7 +43,8 @@ std::string Fixed(double v) {
 
 std::string Types(const std::vector<privacy::Span>& spans) {
   std::string out;
-  for (const auto& s : spans) out += (out.empty() ? "" : ",") + std::string(privacy::EntityTypeName(s.type));
+  for (const auto& s : spans)
+    out += (out.empty() ? "" : ",") + std::string(privacy::EntityTypeName(s.type));
   return out.empty() ? "-" : out;
 }
 
@@ -68,8 +69,8 @@ int RunDemo(const AnalyzerFlags& flags) {
       std::string value(std::string_view(prompt).substr(s.begin, s.length()));
       if (m->text.find(value) != std::string::npos) ++leaked;
     }
-    std::string carried = r->level == privacy::Level::kPrivate ? "(stays on the device) " + m->text
-                                                               : m->text;
+    std::string carried =
+        r->level == privacy::Level::kPrivate ? "(stays on the device) " + m->text : m->text;
     t.AddRow({std::to_string(++i), std::string(privacy::LevelName(r->level)), Fixed(r->score),
               Types(r->spans), carried});
   }
@@ -89,13 +90,14 @@ int RunDemo(const AnalyzerFlags& flags) {
   }
   pt.Print(std::cout, 90);
 
-  std::cout << "\n== 3. Restoring a streamed reply (simulated cloud reply, split mid-placeholder)\n\n";
+  std::cout
+      << "\n== 3. Restoring a streamed reply (simulated cloud reply, split mid-placeholder)\n\n";
   auto r4 = a.Analyze(kPrompts[3]);
   auto masked = vault.Mask(kPrompts[3], r4->spans, privacy::MaskMode::kPlaceholder);
-  std::string reply = "Sure - I drafted a note to " +
-                      (masked->replacements.empty() ? std::string("you")
-                                                    : masked->replacements[0].pseudonym) +
-                      " asking them to confirm the contract.";
+  std::string reply =
+      "Sure - I drafted a note to " +
+      (masked->replacements.empty() ? std::string("you") : masked->replacements[0].pseudonym) +
+      " asking them to confirm the contract.";
   privacy::StreamRestorer restorer = vault.NewStreamRestorer();
   std::string shown;
   std::cout << "  chunks:";
@@ -108,8 +110,8 @@ int RunDemo(const AnalyzerFlags& flags) {
   std::cout << "\n  cloud sent: " << reply << "\n  user sees:  " << shown << "\n";
 
   std::cout << "\n== 4. Leak check\n\n  " << leaked << " of " << spans_total
-            << " detected sensitive values appear in the masked texts; vault holds "
-            << vault.size() << " pseudonyms.\n";
+            << " detected sensitive values appear in the masked texts; vault holds " << vault.size()
+            << " pseudonyms.\n";
   return leaked == 0 ? 0 : 1;
 }
 

@@ -39,9 +39,9 @@ int RunScan(const ScanFlags& f) {
   for (const privacy::Span& s : analysis->spans) {
     std::string reasons;
     for (const auto& r : s.reasons) reasons += (reasons.empty() ? "" : "; ") + r;
-    t.AddRow({std::string(privacy::EntityTypeName(s.type)), std::to_string(map.ToCodePoint(s.begin)),
-              std::to_string(map.ToCodePoint(s.end)), Fixed(s.score), s.recognizer,
-              text->substr(s.begin, s.end - s.begin), reasons});
+    t.AddRow({std::string(privacy::EntityTypeName(s.type)),
+              std::to_string(map.ToCodePoint(s.begin)), std::to_string(map.ToCodePoint(s.end)),
+              Fixed(s.score), s.recognizer, text->substr(s.begin, s.end - s.begin), reasons});
   }
   if (analysis->spans.empty()) {
     std::cout << "no sensitive spans found\n";

@@ -7,7 +7,7 @@
 namespace ptmo::cli {
 
 void RegisterScan(CLI::App& app, int* exit_code);
-void RegisterMask(CLI::App& app, int* exit_code);    // mask and unmask
+void RegisterMask(CLI::App& app, int* exit_code);  // mask and unmask
 void RegisterDecompose(CLI::App& app, int* exit_code);
 void RegisterEvalPii(CLI::App& app, int* exit_code);
 void RegisterTrainNer(CLI::App& app, int* exit_code);

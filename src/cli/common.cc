@@ -9,7 +9,9 @@
 
 namespace ptmo::cli {
 
-int Fail(const Status& status) { return Fail(status.message()); }
+int Fail(const Status& status) {
+  return Fail(status.message());
+}
 
 int Fail(const std::string& message) {
   std::cerr << "ptmo: " << message << "\n";
@@ -50,7 +52,8 @@ void AddAnalyzerFlags(CLI::App* cmd, AnalyzerFlags* flags) {
                   "(default US,KR,GB,DE,FR,JP,CN,IN)");
   cmd->add_option("--max-bytes", flags->max_bytes, "Refuse inputs larger than this (bytes)")
       ->capture_default_str();
-  cmd->add_option("--ner-model", flags->ner_model, "NER model file (default: data/ner/ner_model.bin)");
+  cmd->add_option("--ner-model", flags->ner_model,
+                  "NER model file (default: data/ner/ner_model.bin)");
   cmd->add_option("--semi-at", flags->semi_at, "Score at which a text is SEMI_SENSITIVE")
       ->capture_default_str();
   cmd->add_option("--private-at", flags->private_at, "Score at which a text is PRIVATE")
@@ -114,8 +117,10 @@ std::vector<std::string> SplitCsv(std::string_view s) {
     size_t j = s.find(',', i);
     if (j == std::string_view::npos) j = s.size();
     std::string_view part = s.substr(i, j - i);
-    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.front()))) part.remove_prefix(1);
-    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.back()))) part.remove_suffix(1);
+    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.front())))
+      part.remove_prefix(1);
+    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.back())))
+      part.remove_suffix(1);
     if (!part.empty()) out.emplace_back(part);
     i = j + 1;
   }

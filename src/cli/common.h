@@ -1,13 +1,12 @@
 // Helpers shared by the CLI subcommands: input reading, analyzer flags, JSON of spans, errors.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "privacy/analyzer.h"
 #include "util/status.h"

@@ -1,7 +1,6 @@
 // The `ptmo` command line: one subcommand per user job.
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "cli/commands.h"
 

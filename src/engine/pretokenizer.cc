@@ -1,11 +1,11 @@
 #include "engine/pretokenizer.h"
 
-#include "util/utf8.h"
-
 #include <unicode/uchar.h>
 
 #include <array>
 #include <utility>
+
+#include "util/utf8.h"
 
 namespace ptmo::engine {
 namespace {
@@ -331,7 +331,6 @@ std::u32string DecodeLenient(std::string_view text) {
   }
   return out;
 }
-
 
 void SplitWords(PreTokenizer kind, std::u32string_view cps, std::vector<size_t>& out) {
   if (cps.empty()) return;

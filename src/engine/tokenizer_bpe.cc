@@ -1,12 +1,11 @@
 #include "engine/tokenizer_bpe.h"
 
-#include "util/utf8.h"
-
 #include <algorithm>
 #include <cstdint>
 #include <utility>
 
 #include "engine/gguf_reader.h"
+#include "util/utf8.h"
 
 namespace ptmo::engine {
 namespace {

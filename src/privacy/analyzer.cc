@@ -14,7 +14,9 @@ namespace {
 
 // Pattern-and-validator spans beat statistical NER guesses wherever they overlap: a
 // validated MAC address or URL is never cut up by a name the tagger imagined inside it.
-int TypePriority(const Span& s) { return s.recognizer == "ner" ? 0 : 1; }
+int TypePriority(const Span& s) {
+  return s.recognizer == "ner" ? 0 : 1;
+}
 
 // True when `a` should be kept over `b` where they overlap.
 bool Better(const Span& a, const Span& b) {
@@ -78,8 +80,8 @@ Expected<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& opti
   auto secrets = MakeSecretRecognizers();
   std::move(secrets.begin(), secrets.end(), std::back_inserter(a->recognizers_));
   if (options.enable_ner) {
-    std::string path = options.ner_model_path.empty() ? DataDir() + "/ner/ner_model.bin"
-                                                       : options.ner_model_path;
+    std::string path =
+        options.ner_model_path.empty() ? DataDir() + "/ner/ner_model.bin" : options.ner_model_path;
     PTMO_ASSIGN_OR_RETURN(auto ner, ner::NerTagger::Load(path));
     a->recognizers_.push_back(std::move(ner));
   }

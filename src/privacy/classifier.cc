@@ -29,10 +29,8 @@ bool IsHighRisk(EntityType t) {
     case EntityType::kDriverLicense:
     case EntityType::kBankAccount:
     case EntityType::kCryptoWallet:
-    case EntityType::kDateOfBirth:
-      return true;
-    default:
-      return false;
+    case EntityType::kDateOfBirth: return true;
+    default: return false;
   }
 }
 
@@ -49,8 +47,7 @@ double DefaultTypeWeight(EntityType type) {
     case EntityType::kKrRrn:
     case EntityType::kPassport:
     case EntityType::kDriverLicense:
-    case EntityType::kBankAccount:
-      return 1.0;
+    case EntityType::kBankAccount: return 1.0;
     case EntityType::kCryptoWallet: return 0.9;
     case EntityType::kDateOfBirth: return 0.85;
     case EntityType::kEmail: return 0.6;

@@ -12,7 +12,9 @@
 namespace ptmo::privacy {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
@@ -36,16 +38,16 @@ size_t WordCount(std::string_view s) {
 // are whole words or sentence-internal endings followed by a space.
 struct Cue {
   std::string_view text;
-  bool needs_comma;    // English conjunction: split only at ", but" etc.
-  bool split_after;    // Korean ending: split after the cue ("...했지만 | ...")
+  bool needs_comma;  // English conjunction: split only at ", but" etc.
+  bool split_after;  // Korean ending: split after the cue ("...했지만 | ...")
 };
 constexpr Cue kCues[] = {
-    {"; ", false, true},        {": ", false, true},         {", but ", true, false},
-    {", and ", true, false},    {", so ", true, false},      {", because ", true, false},
+    {"; ", false, true},        {": ", false, true},          {", but ", true, false},
+    {", and ", true, false},    {", so ", true, false},       {", because ", true, false},
     {", while ", true, false},  {", although ", true, false}, {", which ", true, false},
-    {" but ", false, false},    {" because ", false, false}, {" and also ", false, false},
-    {" 그리고 ", false, false}, {" 하지만 ", false, false},  {" 그런데 ", false, false},
-    {" 그래서 ", false, false}, {"지만 ", false, true},      {"는데 ", false, true},
+    {" but ", false, false},    {" because ", false, false},  {" and also ", false, false},
+    {" 그리고 ", false, false}, {" 하지만 ", false, false},   {" 그런데 ", false, false},
+    {" 그래서 ", false, false}, {"지만 ", false, true},       {"는데 ", false, true},
     {"니까 ", false, true},
 };
 
@@ -93,8 +95,7 @@ std::vector<size_t> ClauseBoundaries(std::string_view text) {
         size_t cut = cue.split_after ? i + cue.text.size()
                                      : (cue.needs_comma ? i + 2 : i + 1);  // after ", " or " "
         // A clause needs at least three words on each side to stand alone.
-        if (WordCount(lower.substr(last, cut - last)) >= 3 &&
-            WordCount(lower.substr(cut)) >= 3) {
+        if (WordCount(lower.substr(last, cut - last)) >= 3 && WordCount(lower.substr(cut)) >= 3) {
           out.push_back(sb + cut);
           last = cut;
         }
@@ -119,8 +120,8 @@ Expected<std::vector<Part>> Decompose(const Analyzer& analyzer, std::string_view
     return InvalidArgument("input is not valid UTF-8 (invalid byte sequence at byte offset " +
                            std::to_string(*bad) + ")");
   }
-  std::vector<size_t> cuts = strategy == DecomposeStrategy::kSentence ? SentenceBoundaries(text)
-                                                                      : ClauseBoundaries(text);
+  std::vector<size_t> cuts =
+      strategy == DecomposeStrategy::kSentence ? SentenceBoundaries(text) : ClauseBoundaries(text);
   cuts.insert(cuts.begin(), 0);
   cuts.push_back(text.size());
   std::vector<Part> parts;

@@ -23,7 +23,7 @@ std::optional<DecomposeStrategy> ParseDecomposeStrategy(std::string_view name);
 struct Part {
   size_t begin = 0;  // byte offsets into the decomposed text; parts tile the text
   size_t end = 0;
-  std::string text;  // the part without surrounding whitespace
+  std::string text;   // the part without surrounding whitespace
   Analysis analysis;  // of `text` alone (span offsets relative to `text`)
 };
 

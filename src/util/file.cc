@@ -14,7 +14,9 @@
 namespace ptmo {
 namespace {
 
-std::string Errno() { return std::strerror(errno); }
+std::string Errno() {
+  return std::strerror(errno);
+}
 
 }  // namespace
 
@@ -68,16 +70,16 @@ Expected<std::string> ReadStdin(size_t max_bytes) {
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
     if (out.size() > max_bytes) {
-      return ResourceExhausted("standard input is above the limit of " +
-                               std::to_string(max_bytes) + " bytes");
+      return ResourceExhausted("standard input is above the limit of " + std::to_string(max_bytes) +
+                               " bytes");
     }
   }
   return out;
 }
 
 Status WriteFileAtomic(const std::string& path, std::string_view data, unsigned mode) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
-                    std::to_string(std::random_device{}());
+  std::string tmp =
+      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(std::random_device{}());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return InvalidArgument("cannot create '" + tmp + "': " + Errno());
   size_t off = 0;

@@ -14,7 +14,9 @@ namespace ptmo::utf8 {
 // Byte offset of the first invalid UTF-8 sequence (overlong forms, surrogates and code
 // points above U+10FFFF are invalid), or nullopt when `s` is valid.
 std::optional<size_t> FindInvalid(std::string_view s);
-inline bool IsValid(std::string_view s) { return !FindInvalid(s).has_value(); }
+inline bool IsValid(std::string_view s) {
+  return !FindInvalid(s).has_value();
+}
 
 // Decodes the code point starting at byte `i` of valid UTF-8 and sets `len` to its byte
 // length. On invalid input returns U+FFFD with len 1.

@@ -1,12 +1,11 @@
 // Runs the built `ptmo` binary as a user would: output shapes, exit codes, one-line errors.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <fstream>
-#include <string>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace {
 
@@ -24,7 +23,8 @@ std::string Quote(const std::string& s) {
 
 CliResult Ptmo(const std::string& args, const std::string& stdin_text = "") {
   static int counter = 0;
-  std::string base = "/tmp/ptmo_cli_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+  std::string base =
+      "/tmp/ptmo_cli_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
   std::ofstream(base + ".in") << stdin_text;
   std::string cmd = std::string(PTMO_BINARY_PATH) + " " + args + " <" + base + ".in >" + base +
                     ".out 2>" + base + ".err";
@@ -41,7 +41,8 @@ CliResult Ptmo(const std::string& args, const std::string& stdin_text = "") {
 }
 
 TEST(ScanCli, JsonOutputHasSpansLevelScoreAndReasons) {
-  CliResult r = Ptmo("scan --format json --text " + Quote("My password is secret123. What is Python?"));
+  CliResult r =
+      Ptmo("scan --format json --text " + Quote("My password is secret123. What is Python?"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["level"], "PRIVATE");
@@ -50,7 +51,8 @@ TEST(ScanCli, JsonOutputHasSpansLevelScoreAndReasons) {
   EXPECT_EQ(j["spans"][0]["start"], 15);
   EXPECT_EQ(j["spans"][0]["end"], 24);
   EXPECT_EQ(j["spans"][0]["text"], "secret123");
-  for (const char* key : {"score", "recognizer", "reasons"}) EXPECT_TRUE(j["spans"][0].contains(key));
+  for (const char* key : {"score", "recognizer", "reasons"})
+    EXPECT_TRUE(j["spans"][0].contains(key));
   EXPECT_FALSE(j["reasons"].empty());
 }
 
@@ -109,8 +111,8 @@ TEST(ScanCli, BadRegionIsNamed) {
 }
 
 TEST(Cli, EverySubcommandHasHelp) {
-  for (const char* sub : {"scan", "mask", "unmask", "decompose", "eval-pii", "train-ner",
-                          "bench-privacy", "demo"}) {
+  for (const char* sub :
+       {"scan", "mask", "unmask", "decompose", "eval-pii", "train-ner", "bench-privacy", "demo"}) {
     CliResult r = Ptmo(std::string(sub) + " --help");
     EXPECT_EQ(r.exit_code, 0) << sub;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << sub;
@@ -119,7 +121,7 @@ TEST(Cli, EverySubcommandHasHelp) {
 
 TEST(DecomposeCli, JsonPartsCarryLevels) {
   CliResult r = Ptmo("decompose --no-ner --strategy sentence --format json --text " +
-               Quote("What is 2+2? My SSN is 536-22-8714."));
+                     Quote("What is 2+2? My SSN is 536-22-8714."));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["parts"].size(), 2u);

@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "util/utf8.h"
 #include "engine/chat_template.h"
 #include "engine/gguf_reader.h"
 #include "engine/gguf_writer.h"
 #include "engine/pretokenizer.h"
 #include "engine/tokenizer.h"
 #include "engine/vocab_builder.h"
+#include "util/utf8.h"
 
 namespace ptmo::engine {
 namespace {

@@ -44,7 +44,8 @@ TEST(Decomposer, EachPartGetsItsOwnLevel) {
 TEST(Decomposer, PartsTileTheWholeText) {
   auto a = Rules();
   std::string text = "  First one.  Second one; and a third clause here, but also more.  ";
-  for (auto st : {DecomposeStrategy::kSentence, DecomposeStrategy::kClause, DecomposeStrategy::kEntity}) {
+  for (auto st :
+       {DecomposeStrategy::kSentence, DecomposeStrategy::kClause, DecomposeStrategy::kEntity}) {
     auto parts = Decompose(*a, text, st);
     ASSERT_TRUE(parts.ok());
     ASSERT_FALSE(parts->empty());

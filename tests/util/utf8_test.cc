@@ -14,11 +14,11 @@ TEST(Utf8, AcceptsAsciiKoreanAndEmoji) {
 
 TEST(Utf8, ReportsTheOffsetOfTheFirstInvalidByte) {
   EXPECT_EQ(FindInvalid("ab\xFF"), 2u);
-  EXPECT_EQ(FindInvalid("a\xC3"), 1u);                // truncated sequence
-  EXPECT_EQ(FindInvalid("\xC0\xAF"), 0u);             // overlong '/'
-  EXPECT_EQ(FindInvalid("x\xED\xA0\x80"), 1u);        // UTF-16 surrogate
-  EXPECT_EQ(FindInvalid("\xF4\x90\x80\x80"), 0u);     // above U+10FFFF
-  EXPECT_EQ(FindInvalid("\xE2\x82"), 0u);             // cut in the middle
+  EXPECT_EQ(FindInvalid("a\xC3"), 1u);             // truncated sequence
+  EXPECT_EQ(FindInvalid("\xC0\xAF"), 0u);          // overlong '/'
+  EXPECT_EQ(FindInvalid("x\xED\xA0\x80"), 1u);     // UTF-16 surrogate
+  EXPECT_EQ(FindInvalid("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
+  EXPECT_EQ(FindInvalid("\xE2\x82"), 0u);          // cut in the middle
 }
 
 TEST(Utf8, RoundTripsThroughCodePoints) {

@@ -59,7 +59,8 @@ std::vector<Word> WordsAfter(std::string_view text, size_t pos, int n) {
 }
 
 bool IsAsciiWord(std::string_view w) {
-  return std::all_of(w.begin(), w.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  return std::all_of(w.begin(), w.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 // ASCII context words match whole words; non-ASCII (Korean) words match as prefixes,
@@ -94,36 +95,38 @@ bool HasContextWord(std::string_view text, size_t begin, size_t end,
 const std::vector<std::string>& DefaultBoostWords(EntityType type) {
   static const std::map<EntityType, std::vector<std::string>> kWords = {
       {EntityType::kEmail, {"email", "e-mail", "mail", "contact", "이메일", "메일"}},
-      {EntityType::kPhone, {"phone", "call", "mobile", "cell", "tel", "telephone", "number", "fax",
-                            "text", "전화", "전화번호", "휴대폰", "핸드폰", "연락처"}},
+      {EntityType::kPhone,
+       {"phone", "call", "mobile", "cell", "tel", "telephone", "number", "fax", "text", "전화",
+        "전화번호", "휴대폰", "핸드폰", "연락처"}},
       {EntityType::kUrl, {"website", "url", "link", "site", "domain", "visit"}},
       {EntityType::kIpAddress, {"ip", "ipv4", "ipv6", "address", "server", "host", "주소"}},
       {EntityType::kMacAddress, {"mac", "hardware", "ethernet", "wifi", "device"}},
-      {EntityType::kCreditCard, {"card", "credit", "debit", "visa", "mastercard", "amex", "cc",
-                                 "payment", "카드", "신용카드", "카드번호"}},
+      {EntityType::kCreditCard,
+       {"card", "credit", "debit", "visa", "mastercard", "amex", "cc", "payment", "카드",
+        "신용카드", "카드번호"}},
       {EntityType::kIban, {"iban", "bank", "account", "transfer", "wire", "계좌"}},
       {EntityType::kUsSsn, {"ssn", "social", "security", "ssns"}},
       {EntityType::kUsItin, {"itin", "taxpayer", "tax", "irs"}},
-      {EntityType::kKrRrn, {"주민등록번호", "주민번호", "주민", "외국인등록번호", "rrn", "resident",
-                            "registration"}},
+      {EntityType::kKrRrn,
+       {"주민등록번호", "주민번호", "주민", "외국인등록번호", "rrn", "resident", "registration"}},
       {EntityType::kPassport, {"passport", "여권", "여권번호"}},
-      {EntityType::kDriverLicense, {"license", "licence", "driver", "driving", "dl", "운전면허",
-                                    "면허", "면허번호"}},
-      {EntityType::kBankAccount, {"account", "acct", "bank", "routing", "checking", "savings",
-                                  "계좌", "계좌번호", "은행"}},
-      {EntityType::kCryptoWallet, {"wallet", "bitcoin", "btc", "ethereum", "eth", "crypto",
-                                   "address", "지갑"}},
-      {EntityType::kSecret, {"key", "token", "secret", "api", "apikey", "credential", "auth",
-                             "bearer", "키", "토큰"}},
-      {EntityType::kPassword, {"password", "passwd", "pw", "pwd", "passcode", "비밀번호", "암호",
-                               "패스워드"}},
+      {EntityType::kDriverLicense,
+       {"license", "licence", "driver", "driving", "dl", "운전면허", "면허", "면허번호"}},
+      {EntityType::kBankAccount,
+       {"account", "acct", "bank", "routing", "checking", "savings", "계좌", "계좌번호", "은행"}},
+      {EntityType::kCryptoWallet,
+       {"wallet", "bitcoin", "btc", "ethereum", "eth", "crypto", "address", "지갑"}},
+      {EntityType::kSecret,
+       {"key", "token", "secret", "api", "apikey", "credential", "auth", "bearer", "키", "토큰"}},
+      {EntityType::kPassword,
+       {"password", "passwd", "pw", "pwd", "passcode", "비밀번호", "암호", "패스워드"}},
       {EntityType::kDateOfBirth, {"born", "birth", "birthday", "dob", "생년월일", "생일", "출생"}},
       {EntityType::kDate, {"date", "on", "날짜"}},
       {EntityType::kPerson, {"mr", "mrs", "ms", "dr", "name", "named", "called", "씨", "님"}},
-      {EntityType::kLocation, {"live", "lives", "address", "street", "city", "in", "at", "주소",
-                               "거주"}},
-      {EntityType::kOrganization, {"company", "work", "works", "employer", "inc", "corp",
-                                   "회사", "직장"}},
+      {EntityType::kLocation,
+       {"live", "lives", "address", "street", "city", "in", "at", "주소", "거주"}},
+      {EntityType::kOrganization,
+       {"company", "work", "works", "employer", "inc", "corp", "회사", "직장"}},
   };
   static const std::vector<std::string> kNone;
   auto it = kWords.find(type);
@@ -131,8 +134,8 @@ const std::vector<std::string>& DefaultBoostWords(EntityType type) {
 }
 
 const std::vector<std::string>& DefaultSuppressWords() {
-  static const std::vector<std::string> kWords = {"example", "sample", "dummy", "fake",
-                                                  "placeholder", "test", "예시", "샘플"};
+  static const std::vector<std::string> kWords = {"example",     "sample", "dummy", "fake",
+                                                  "placeholder", "test",   "예시",  "샘플"};
   return kWords;
 }
 

@@ -26,7 +26,8 @@ struct ContextOptions {
 // or after `end` in `text`; sets *found to the word matched. Exposed for recognizers that
 // require context (passport, bank account) before they emit at all.
 bool HasContextWord(std::string_view text, size_t begin, size_t end,
-                    const std::vector<std::string>& words, int window, std::string* found = nullptr);
+                    const std::vector<std::string>& words, int window,
+                    std::string* found = nullptr);
 
 // The default boost words of each type (English and Korean).
 const std::vector<std::string>& DefaultBoostWords(EntityType type);

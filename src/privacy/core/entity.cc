@@ -6,16 +6,18 @@ namespace ptmo::privacy {
 namespace {
 
 constexpr std::array<std::string_view, kEntityTypeCount> kNames = {
-    "EMAIL",         "PHONE",          "URL",          "IP_ADDRESS",    "MAC_ADDRESS",
-    "CREDIT_CARD",   "IBAN",           "US_SSN",       "US_ITIN",       "KR_RRN",
-    "PASSPORT",      "DRIVER_LICENSE", "BANK_ACCOUNT", "CRYPTO_WALLET", "SECRET",
-    "PASSWORD",      "DATE_OF_BIRTH",  "DATE",         "PERSON",        "LOCATION",
+    "EMAIL",        "PHONE",          "URL",          "IP_ADDRESS",    "MAC_ADDRESS",
+    "CREDIT_CARD",  "IBAN",           "US_SSN",       "US_ITIN",       "KR_RRN",
+    "PASSPORT",     "DRIVER_LICENSE", "BANK_ACCOUNT", "CRYPTO_WALLET", "SECRET",
+    "PASSWORD",     "DATE_OF_BIRTH",  "DATE",         "PERSON",        "LOCATION",
     "ORGANIZATION",
 };
 
 }  // namespace
 
-std::string_view EntityTypeName(EntityType type) { return kNames[static_cast<size_t>(type)]; }
+std::string_view EntityTypeName(EntityType type) {
+  return kNames[static_cast<size_t>(type)];
+}
 
 std::optional<EntityType> ParseEntityType(std::string_view name) {
   for (size_t i = 0; i < kNames.size(); ++i) {

@@ -48,8 +48,8 @@ struct Span {
   EntityType type{};
   size_t begin = 0;
   size_t end = 0;
-  double score = 0.0;       // confidence in [0,1] after context enhancement
-  std::string recognizer;   // which recognizer found it ("credit_card", "ner", ...)
+  double score = 0.0;                // confidence in [0,1] after context enhancement
+  std::string recognizer;            // which recognizer found it ("credit_card", "ner", ...)
   std::vector<std::string> reasons;  // why: "Luhn checksum valid", "context word 'card'", ...
 
   size_t length() const { return end - begin; }

@@ -5,6 +5,12 @@
 // 1990", and Korean "1990년 3월 5일". Every match must be a real calendar day with a year
 // in 1800-2199. A date with a birth word near it (born, birth, birthday, DOB, 생년월일,
 // 생일, 출생) is a DATE_OF_BIRTH; two-digit years ("03/05/90") are only taken then.
+//
+// Dates without a year are taken when the month is named: "June 2", "Jan 27th", "2 June",
+// "the 9th of October", and Korean "3월 14일" (a particle may follow: "12월 25일에"). The
+// day must exist in some year ("February 29" does, "June 31" does not). "May" and
+// "March" are also an English verb and modal ("we march 5 miles"), so these two only count
+// capitalized. A bare number, or a month word without a day ("May I ask"), is never a date.
 #include <re2/re2.h>
 
 #include <string>
@@ -58,6 +64,29 @@ std::string Pattern() {
       R"(([0-9]{4})\s{0,2}년\s{0,2}([0-9]{1,2})\s{0,2}월\s{0,2}([0-9]{1,2})\s{0,2}일)";
 }
 
+// Month-day dates without a year (see the file comment); a second pattern because the first
+// has the 15 capture groups ForEachMatchIn allows.
+std::string YearlessPattern() {
+  const std::string month = kMonth;
+  return
+      // 1-2: June 2, Jan. 27th
+      R"(()" + month +
+      R"()\.?\s{1,3}([0-9]{1,2})(?:st|nd|rd|th)?|)"
+      // 3-4: 2 June, 9th of October
+      R"(([0-9]{1,2})(?:st|nd|rd|th)?\s{1,3}(?:of\s{1,3})?()" +
+      month +
+      R"()|)"
+      // 5-6: 3월 14일
+      R"(([0-9]{1,2})\s{0,2}월\s{0,2}([0-9]{1,2})\s{0,2}일)";
+}
+
+// True for "may" and "march" written in lower case: the modal and the verb.
+bool IsLowerCaseMonthWord(re2::StringPiece name) {
+  if (name.empty() || name[0] < 'a' || name[0] > 'z') return false;
+  return name.size() == 3 ? (name[1] | 0x20) == 'a' && (name[2] | 0x20) == 'y'
+                          : name.size() == 5 && MonthNumber(name) == 3;
+}
+
 // The separators of a numeric date must agree ("2024-03/05" is not a date).
 bool SeparatorsAgree(std::string_view m) {
   const size_t a = m.find_first_of("-/.");
@@ -67,16 +96,21 @@ bool SeparatorsAgree(std::string_view m) {
 
 class DateRecognizer : public Recognizer {
  public:
-  DateRecognizer() : re_(Pattern()), birth_words_(DefaultBoostWords(EntityType::kDateOfBirth)) {}
+  DateRecognizer()
+      : re_(Pattern()),
+        yearless_re_(YearlessPattern()),
+        birth_words_(DefaultBoostWords(EntityType::kDateOfBirth)) {}
   std::string_view name() const override { return "date"; }
 
   void Find(std::string_view text, std::vector<Span>& out) const override {
     // Whitespace runs in the patterns are bounded so that a match starts at most 15 bytes
-    // before its first digit ("September.,   5") and ends at most 5 bytes after its last
-    // ("5  일").
-    const auto windows = scan::DigitWindows(text, 16, 8);
+    // before its first digit ("September.,   5") and ends at most 19 bytes after its last
+    // ("5th   of   September").
+    const auto windows = scan::DigitWindows(text, 16, 24);
+    std::vector<scan::Window> dated;  // matches of the first pattern, valid or not
     scan::ForEachMatchInWindows(
         re_, text, windows, [&](size_t b, size_t e, const re2::StringPiece* g) {
+          dated.push_back({b, e});
           if (!scan::StandsAlone(text, b, e) || scan::ExtendsNumber(text, b, e, "-./:")) return;
           const std::string_view m = text.substr(b, e - b);
           int year = 0, month = 0, day = 0;
@@ -117,21 +151,53 @@ class DateRecognizer : public Recognizer {
             day = ToInt(g[15]);
           }
           if (year < 1800 || year > 2199 || !validators::IsValidDate(year, month, day)) return;
-          std::string word;
-          const bool birth = HasContextWord(text, b, e, birth_words_, 5, &word);
-          if (two_digit_year && !birth) return;
-          if (birth) {
-            out.push_back(scan::MakeSpan(EntityType::kDateOfBirth, b, e, 0.85, "date",
-                                         {"valid calendar date", "birth word '" + word + "'"}));
+          Emit(text, b, e, two_digit_year, "valid calendar date", out);
+        });
+    // Dates without a year, except inside a match of the first pattern ("June 2, 2024", or
+    // "February 30, 2024" that was rejected whole).
+    size_t next_dated = 0;
+    scan::ForEachMatchInWindows(
+        yearless_re_, text, windows, [&](size_t b, size_t e, const re2::StringPiece* g) {
+          while (next_dated < dated.size() && dated[next_dated].end <= b) ++next_dated;
+          if (next_dated < dated.size() && dated[next_dated].begin < e) return;
+          if (!scan::StandsAlone(text, b, e) || scan::ExtendsNumber(text, b, e, "-./:")) return;
+          int month = 0, day = 0;
+          if (!g[1].empty()) {
+            if (IsLowerCaseMonthWord(g[1])) return;
+            month = MonthNumber(g[1]);
+            day = ToInt(g[2]);
+          } else if (!g[3].empty()) {
+            if (IsLowerCaseMonthWord(g[4])) return;
+            day = ToInt(g[3]);
+            month = MonthNumber(g[4]);
           } else {
-            out.push_back(
-                scan::MakeSpan(EntityType::kDate, b, e, 0.5, "date", {"valid calendar date"}));
+            month = ToInt(g[5]);
+            day = ToInt(g[6]);
           }
+          // 2000 is a leap year: any day that exists in some year.
+          if (!validators::IsValidDate(2000, month, day)) return;
+          Emit(text, b, e, false, "valid month and day (no year)", out);
         });
   }
 
  private:
+  // Emits text[b, e) as a DATE_OF_BIRTH near a birth word, else as a DATE unless
+  // `needs_birth_word`.
+  void Emit(std::string_view text, size_t b, size_t e, bool needs_birth_word, const char* why,
+            std::vector<Span>& out) const {
+    std::string word;
+    const bool birth = HasContextWord(text, b, e, birth_words_, 5, &word);
+    if (needs_birth_word && !birth) return;
+    if (birth) {
+      out.push_back(scan::MakeSpan(EntityType::kDateOfBirth, b, e, 0.85, "date",
+                                   {why, "birth word '" + word + "'"}));
+    } else {
+      out.push_back(scan::MakeSpan(EntityType::kDate, b, e, 0.5, "date", {why}));
+    }
+  }
+
   RE2 re_;
+  RE2 yearless_re_;
   std::vector<std::string> birth_words_;
 };
 

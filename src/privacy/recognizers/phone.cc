@@ -17,12 +17,23 @@
 //   4. Each pass concatenates its windows, separated by blank lines, in chunks of about 2 KB
 //      (the matcher copies the rest of its input at each candidate), and matches are mapped
 //      back to text offsets and de-duplicated (longest span wins).
+//   5. Context fallback, for numbers of regions not configured and short local numbers
+//      ("Phone: 451 5986", "call me on 9472 7916", "416 60 039 office"): digit groups joined
+//      by single spaces, dots, dashes or parentheses (a leading +CC and a trailing
+//      extension allowed), 7-15 digits in all, are reported at kContextScore when a phone
+//      word ("phone", "mobile", "call", "fax", "desk", "answering", "연락처"...) is among the
+//      kContextWindow words before them or is the word right after them ("... office").
+//      Such runs are not otherwise distinguishable from counts, codes and amounts, hence
+//      the context requirement; numbers the matcher already found are not reported twice.
 // Digit runs (before matching, to spare the matcher) and matches (after) are dropped when
 // they are really another type: a dotted-quad IPv4 address, a numeric date or time stamp,
 // a US ZIP+4 code, the AAA-GG-SSSS shape of a valid SSN, a bare block of more than 12
 // digits (card and account numbers), a bare block after a reference word ("order",
 // "invoice"), or a number right after another identifier's word ("card", "license",
-// "passport", "account"...) with no phone word closer.
+// "passport", "account"...) with no phone word closer. The context fallback also drops runs
+// after a reference or version word whatever their punctuation, lists of years
+// ("2019 2020"), decimals ("1234.5678"), money amounts (a currency sign or word next to
+// them), thousands groupings ("3 400 000"), and runs of single digits ("1 2 3 4 5 6 7").
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumbermatch.h>
 #include <phonenumbers/phonenumbermatcher.h>
@@ -41,6 +52,7 @@
 #include "privacy/validators/date.h"
 #include "privacy/validators/ip.h"
 #include "privacy/validators/us_ssn.h"
+#include "util/utf8.h"
 
 namespace ptmo::privacy {
 namespace {
@@ -201,6 +213,200 @@ std::vector<NumberWindow> NumberWindows(std::string_view text, uint32_t any_coun
   return windows;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Context fallback (step 5 of the file comment).
+
+constexpr int kContextMinDigits = 7;
+constexpr int kContextMaxDigits = 15;  // E.164
+// Passes the Analyzer's 0.4 threshold by itself (the phone word is already required here),
+// reaches 0.8 when that word is also one of the Analyzer's PHONE boost words, and falls
+// below the threshold next to "example" or "test".
+constexpr double kContextScore = 0.45;
+constexpr int kContextWindow = 4;        // words looked at before the number
+constexpr size_t kContextLookback = 96;  // bytes looked at before the number
+
+// Separator kinds seen in a run of digit groups.
+enum : unsigned { kSepSpace = 1, kSepDot = 2, kSepDash = 4, kSepParen = 8 };
+
+// A run of digit groups as the context fallback reads it (see ReadDigitGroups).
+struct DigitGroups {
+  size_t begin = 0, end = 0;  // from the leading '+' or '(' to the last digit
+  size_t second = 0;          // where the second group starts (its '(' included)
+  int digits = 0;
+  int groups = 0;
+  int first_digits = 0;  // digits in the first group
+  int single_digit_groups = 0;
+  bool plus = false;
+  bool all_years = true;  // every group is a four-digit year 1800-2199
+  bool threes = true;     // every group after the first has exactly three digits
+  bool round = false;     // the last group is "000"
+  bool valid = true;      // false: an unbalanced '(' inside the run
+  unsigned seps = 0;      // kSep* bits
+};
+
+// Length of the separator between two digit groups at text[i], or 0 when the run of groups
+// ends there: one space, dot or dash, or a parenthesis alone or next to one of them (") ",
+// " (", ")-"). `open` tracks an unclosed '('; `kinds` gets the kSep* bits seen.
+size_t GroupSeparator(std::string_view text, size_t i, bool& open, unsigned& kinds) {
+  auto plain = [](char c) { return c == ' ' || c == '.' || c == '-'; };
+  auto kind = [](char c) -> unsigned {
+    return c == ' ' ? kSepSpace : c == '.' ? kSepDot : c == '-' ? kSepDash : kSepParen;
+  };
+  const size_t n = text.size();
+  size_t len = 0;
+  bool paren = false, other = false, next_open = open;
+  while (i + len < n && len < 2) {
+    const char c = text[i + len];
+    if (plain(c) && !other) {
+      other = true;
+    } else if (c == '(' && !paren && !next_open) {
+      paren = next_open = true;
+    } else if (c == ')' && !paren && next_open) {
+      paren = true;
+      next_open = false;
+    } else {
+      break;
+    }
+    ++len;
+  }
+  if (len == 0 || i + len >= n || !scan::IsDigit(text[i + len])) return 0;
+  open = next_open;
+  for (size_t k = 0; k < len; ++k) kinds |= kind(text[i + k]);
+  return len;
+}
+
+// Reads the run of digit groups whose first digit is text[start]: groups joined by
+// GroupSeparator, with a '(' or "+" right before the first digit ("(37) 788-063",
+// "+41 (0)85 806 98 67"). Leaves g.end after the last digit.
+void ReadDigitGroups(std::string_view text, size_t start, DigitGroups& g) {
+  g = DigitGroups{};
+  g.begin = start;
+  bool open = false;
+  bool leading_paren = false;
+  if (start > 0 && text[start - 1] == '(') {
+    g.begin = start - 1;
+    open = leading_paren = true;
+  }
+  if (g.begin > 0 && text[g.begin - 1] == '+') {
+    --g.begin;
+    g.plus = true;
+  }
+  size_t i = start;
+  size_t group_begin = g.begin;  // the first group takes the leading '(' or '+'
+  while (true) {
+    int digits = 0, value = 0;
+    while (i < text.size() && scan::IsDigit(text[i])) {
+      if (digits < 4) value = value * 10 + (text[i] - '0');
+      ++digits;
+      ++i;
+    }
+    ++g.groups;
+    g.digits += digits;
+    if (g.groups == 1) g.first_digits = digits;
+    if (g.groups == 2) g.second = group_begin;
+    if (digits == 1) ++g.single_digit_groups;
+    if (g.groups > 1 && digits != 3) g.threes = false;
+    g.round = digits == 3 && value == 0;
+    g.all_years = g.all_years && digits == 4 && value >= 1800 && value <= 2199;
+    g.end = i;
+    const size_t sep = GroupSeparator(text, i, open, g.seps);
+    if (sep == 0) break;
+    // A '(' in the separator belongs to the group after it.
+    group_begin = text[i + sep - 1] == '(' ? i + sep - 1 : i + sep;
+    i += sep;
+  }
+  if (open) {
+    if (!leading_paren) {
+      g.valid = false;
+    } else {  // "(555 1234": the '(' is punctuation of the sentence, not of the number
+      g.begin = start;
+      g.plus = false;
+    }
+  }
+}
+
+// A word of the text as a byte range; empty when there is none.
+struct WordAt {
+  size_t begin = 0, end = 0;
+  bool empty() const { return begin == end; }
+};
+
+// The nearest word ending at or before `pos`, not looking before `lo`.
+WordAt WordBefore(std::string_view text, size_t pos, size_t lo) {
+  size_t len = 0;
+  size_t e = pos;
+  while (e > lo) {
+    const size_t s = PrevCodePoint(text, e);
+    if (utf8::IsWordChar(utf8::Decode(text, s, &len))) break;
+    e = s;
+  }
+  size_t b = e;
+  while (b > lo) {
+    const size_t s = PrevCodePoint(text, b);
+    if (!utf8::IsWordChar(utf8::Decode(text, s, &len))) break;
+    b = s;
+  }
+  if (b == lo && lo > 0) return {};  // possibly cut by the lookback limit
+  return {b, e};
+}
+
+// The word right after `pos` when only a little punctuation separates them ("416 60 039
+// office", "788-063-Office", "555 1234 (home)"); not across a comma or a sentence end.
+WordAt WordRightAfter(std::string_view text, size_t pos) {
+  size_t b = pos;
+  while (b < text.size() && b < pos + 3 && scan::IsOneOf(text[b], " -(\\/:|")) ++b;
+  size_t e = b, len = 0;
+  while (e < text.size() && utf8::IsWordChar(utf8::Decode(text, e, &len))) e += len;
+  return {b, e};
+}
+
+// True when `word` is `lower`: ASCII case-insensitively for an ASCII `lower`, as a prefix
+// for a Korean one (particles attach: "연락처는").
+bool WordIs(std::string_view word, std::string_view lower) {
+  if (static_cast<unsigned char>(lower.front()) >= 0x80) return word.starts_with(lower);
+  if (word.size() != lower.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    char c = word[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+// The entry of `words` that `word` is, or nullptr.
+const std::string* FindWord(std::string_view word, const std::vector<std::string>& words) {
+  for (const std::string& w : words) {
+    if (WordIs(word, w)) return &w;
+  }
+  return nullptr;
+}
+
+// True when the run text[begin, end) is a money amount: a currency sign right before it
+// ("$1 234 567", "€ 1.234.567"), or a percent sign or currency word right after it.
+bool IsMoney(std::string_view text, size_t begin, size_t end) {
+  size_t b = begin;
+  if (b > 0 && text[b - 1] == ' ') --b;
+  const std::string_view before = text.substr(0, b);
+  for (std::string_view sign : {"$", "\xE2\x82\xAC", "\xC2\xA3", "\xC2\xA5", "\xE2\x82\xA9"}) {
+    if (before.ends_with(sign)) return true;  // $ EUR GBP JPY KRW
+  }
+  size_t e = end;
+  if (e < text.size() && text[e] == ' ') ++e;
+  if (e < text.size() && text[e] == '%') return true;
+  const std::string_view after = text.substr(e, 16);
+  for (std::string_view korean : {"원", "달러", "유로", "엔"}) {
+    if (after.starts_with(korean)) return true;
+  }
+  size_t w = e;
+  while (w < text.size() && w < e + 8 && scan::IsAlpha(text[w])) ++w;
+  const std::string_view word = text.substr(e, w - e);
+  for (std::string_view currency : {"usd", "eur", "gbp", "krw", "jpy", "cny", "dollars", "dollar",
+                                    "euros", "euro", "pounds", "won", "yen", "bucks"}) {
+    if (WordIs(word, currency)) return true;
+  }
+  return false;
+}
+
 class PhoneRecognizer : public Recognizer {
  public:
   explicit PhoneRecognizer(const std::vector<std::string>& regions)
@@ -212,7 +418,20 @@ class PhoneRecognizer : public Recognizer {
         other_id_words_({"card",   "cc",     "license", "licence", "dl",          "passport",
                          "ssn",    "itin",   "account", "acct",    "iban",        "routing",
                          "member", "policy", "patient", "student", "employee",    "tax",
-                         "카드",   "계좌",   "여권",    "면허",    "주민등록번호"}) {
+                         "카드",   "계좌",   "여권",    "면허",    "주민등록번호"}),
+        context_before_({"phone",   "phones",    "phoned",   "telephone", "tel",       "mobile",
+                         "cell",    "cellphone", "call",     "calls",     "called",    "calling",
+                         "dial",    "reach",     "reached",  "text",      "texting",   "sms",
+                         "message", "messages",  "whatsapp", "fax",       "answering", "registered",
+                         "contact", "전화",      "전화번호", "휴대폰",    "핸드폰",    "연락처",
+                         "hotline", "landline"}),
+        context_labels_({"desk", "office", "home", "work", "line"}),
+        context_after_({"phone", "tel", "mobile", "cell", "fax", "office", "desk", "home", "work",
+                        "whatsapp", "전화", "휴대폰", "핸드폰"}),
+        number_owners_({"the", "a", "this", "that", "new", "same", "direct", "main", "best", "at",
+                        "on", "to", "personal", "private"}),
+        possessives_({"my", "your", "his", "her", "our", "their", "whose"}),
+        version_words_({"version", "ver", "v", "release", "build", "firmware", "patch"}) {
     std::set<std::string> supported;
     util_.GetSupportedRegions(&supported);
     for (const std::string& r : regions) {
@@ -226,6 +445,14 @@ class PhoneRecognizer : public Recognizer {
   std::string_view name() const override { return "phone"; }
 
   void Find(std::string_view text, std::vector<Span>& out) const override {
+    const size_t first = out.size();
+    FindWithMatcher(text, out);
+    FindByContext(text, first, out);
+  }
+
+ private:
+  // Steps 1-4 of the file comment. Appends the matches sorted by begin.
+  void FindWithMatcher(std::string_view text, std::vector<Span>& out) const {
     std::vector<NumberWindow> windows = NumberWindows(text, any_counts_);
     // Runs that are certainly something else never reach the (slow) matcher.
     std::erase_if(windows, [&](const NumberWindow& w) {
@@ -300,7 +527,117 @@ class PhoneRecognizer : public Recognizer {
     }
   }
 
- private:
+  // Step 5 of the file comment. out[first, out.size()) are the matcher's spans, sorted by
+  // begin; runs overlapping them are skipped.
+  void FindByContext(std::string_view text, size_t first, std::vector<Span>& out) const {
+    const size_t matched_end = out.size();
+    size_t next_match = first;  // first matcher span that may overlap the current run
+    DigitGroups g;
+    for (size_t i = scan::NextDigit(text, 0); i < text.size(); i = scan::NextDigit(text, g.end)) {
+      ReadDigitGroups(text, i, g);
+      // A leading block of five or more digits before a whole number is another number
+      // (a postal code before the phone: "61487 416 60 039"), not an area code.
+      while (!g.plus && g.first_digits >= 5 && g.digits - g.first_digits >= kContextMinDigits) {
+        size_t second = g.second;
+        while (!scan::IsDigit(text[second])) ++second;
+        ReadDigitGroups(text, second, g);
+      }
+      if (!g.valid || g.digits < kContextMinDigits || g.digits > kContextMaxDigits) continue;
+      const size_t end = g.end + ExtensionLength(text, g.end);
+      std::string word;
+      if (!LooksLikeContextPhone(text, g, end, &word)) continue;
+      while (next_match < matched_end && out[next_match].end <= g.begin) ++next_match;
+      if (next_match < matched_end && out[next_match].begin < end) continue;
+      out.push_back(scan::MakeSpan(EntityType::kPhone, g.begin, end, kContextScore, "phone",
+                                   {"phone-shaped digits near '" + word + "'"}));
+    }
+  }
+
+  // The checks of step 5 on the run `g` (ending at `end` with its extension); sets *word to
+  // the phone word found.
+  bool LooksLikeContextPhone(std::string_view text, const DigitGroups& g, size_t end,
+                             std::string* word) const {
+    if (!scan::StandsAlone(text, g.begin, end) ||
+        scan::ExtendsNumber(text, g.begin, g.end, ",:/")) {
+      return false;
+    }
+    // Years ("2019 2020"), decimals ("1234.5678"), counted digits ("1 2 3 4 5 6 7"): a phone
+    // number has at most one one-digit group (a trunk or country code) besides "(0)".
+    if (g.all_years || (g.groups == 2 && g.seps == kSepDot)) return false;
+    if (g.single_digit_groups > (g.plus ? 2 : 1)) return false;
+    // Grouped like thousands with a one-digit head or a round tail ("1 234 567",
+    // "3.400.000", "12 500 000"): a count or amount unless a phone word labels it ("Phone:
+    // 1 234 567"). Other 2-3-3 and 3-3-3 groupings are how several countries write phone
+    // numbers ("78 651 450", "723 813 266").
+    const bool thousands = g.threes && g.groups >= 3 && (g.first_digits == 1 || g.round) &&
+                           !g.plus && (g.seps == kSepSpace || g.seps == kSepDot);
+    if (IsMoney(text, g.begin, end)) return false;
+    const std::string_view m = text.substr(g.begin, g.end - g.begin);
+    if (IsAnotherType(text, g.begin, g.end, m, g.groups == 1, g.plus)) return false;
+    if (scan::HasWordBefore(text, g.begin, scan::ReferenceNumberWords(), 3) ||
+        scan::HasWordBefore(text, g.begin, version_words_, 2)) {
+      return false;
+    }
+    bool label = false;
+    if (!HasPhoneContext(text, g.begin, end, g.groups == 1, word, &label)) return false;
+    return label || !thousands;
+  }
+
+  // A phone word among the kContextWindow words before text[begin, end) or right after it.
+  // Place words ("office", "home") only count as labels, right before the number or before
+  // "number": further away they name a place ("the office is at 17031 2202 Main St").
+  // "number" counts only on its own or after a possessive or article ("my number", "the
+  // number"); after another noun ("case number", "model number") it names another kind of
+  // number, and the run is not a phone number. A bare digit block needs more than "the
+  // number" ("the number 12345678" is any number): "my number", or a phone word.
+  // Sets *label when the phone word is the word right before the number.
+  bool HasPhoneContext(std::string_view text, size_t begin, size_t end, bool bare,
+                       std::string* word, bool* label) const {
+    const size_t lo = begin > kContextLookback ? begin - kContextLookback : 0;
+    size_t pos = begin;
+    bool after_number = false;  // the word looked at before was "number"
+    for (int k = 0; k < kContextWindow; ++k) {
+      const WordAt w = WordBefore(text, pos, lo);
+      if (w.empty()) break;
+      const std::string_view s = text.substr(w.begin, w.end - w.begin);
+      const std::string* found = FindWord(s, context_before_);
+      if (found == nullptr && (k == 0 || after_number)) found = FindWord(s, context_labels_);
+      if (found != nullptr) {
+        *word = *found;
+        *label = k == 0;
+        return true;
+      }
+      after_number = WordIs(s, "number");
+      if (after_number) {
+        const WordAt owner = WordBefore(text, w.begin, lo);
+        const std::string_view o = text.substr(owner.begin, owner.end - owner.begin);
+        if (!owner.empty() && FindWord(o, possessives_) != nullptr) {
+          *word = "number";
+          return true;
+        }
+        if (owner.empty() || FindWord(o, number_owners_) != nullptr ||
+            static_cast<unsigned char>(o.front()) >= 0x80 || scan::IsDigit(o.front())) {
+          if (bare) return false;
+          *word = "number";
+          return true;
+        }
+        if (FindWord(o, context_before_) == nullptr && FindWord(o, context_labels_) == nullptr) {
+          return false;
+        }
+        // "phone number": the next word is the phone word.
+      }
+      pos = w.begin;
+    }
+    const WordAt after = WordRightAfter(text, end);
+    if (after.empty()) return false;
+    const std::string* found =
+        FindWord(text.substr(after.begin, after.end - after.begin), context_after_);
+    if (found == nullptr) return false;
+    *word = *found;
+    *label = true;  // right after the number
+    return true;
+  }
+
   // A configured region and the digit counts its valid numbers can have (bit L: L digits).
   struct Region {
     std::string code;
@@ -411,6 +748,12 @@ class PhoneRecognizer : public Recognizer {
   const pn::PhoneNumberUtil& util_;
   std::vector<std::string> phone_words_;
   std::vector<std::string> other_id_words_;
+  std::vector<std::string> context_before_;  // step 5: phone words before a number
+  std::vector<std::string> context_labels_;  // step 5: right before one ("Office: ...")
+  std::vector<std::string> context_after_;   // step 5: phone words right after one
+  std::vector<std::string> number_owners_;   // words that leave "number" a phone word...
+  std::vector<std::string> possessives_;     // ...and those that make a bare block one too
+  std::vector<std::string> version_words_;
   std::vector<Region> regions_;
   uint32_t any_counts_ = 0;  // union of the regions' digit counts
 };

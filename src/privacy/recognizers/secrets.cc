@@ -11,7 +11,11 @@
 //     ("key", "token", "secret", "bearer", "토큰"...) is within a few words.
 //
 // PASSWORD finds the value introduced by an explicit phrase ("my password is X",
-// "pwd=X", "비밀번호는 X") and reports the value only, never the phrase.
+// "pwd=X", "비밀번호는 X") and reports the value only, never the phrase. Looser phrases
+// ("password X", "my password..., it's X", "login admin / X") only count when the value
+// itself looks like a password (see LooksLikePassword). The password inside a URL
+// ("postgresql://user:X@host") is found by the SECRET recognizer's URL formats and reported
+// as PASSWORD too.
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -568,7 +572,8 @@ class CredentialRecognizer : public Recognizer {
       std::string found_word;
       if (!Validate(f, text, sb, se, &found_word)) continue;
       Span s;
-      s.type = EntityType::kSecret;
+      // A password in a URL is a password, whichever recognizer finds it.
+      s.type = spec.check == Check::kUrlPassword ? EntityType::kPassword : EntityType::kSecret;
       s.begin = sb;
       s.end = se;
       s.score = spec.score;
@@ -734,17 +739,47 @@ class CredentialRecognizer : public Recognizer {
 //  5: "비밀번호: X", "비밀번호는 X", "비번은 X", "암호가 X"
 //  6: "패스워드 X", "비밀번호 X" (space only; weaker)
 //  7: "비밀번호를 X로 바꿨어" (value must be followed by 로/으로)
-constexpr char kPasswordPattern[] =
-    R"((?i)(?:)"
-    R"(((?:\b|_)(?:password|passwd|passcode|passphrase|pwd|pw)\b["']?(?:\s+(?:is|was))?\s*[:=]\s*))"
-    R"(|(\b(?:password|passwd|passcode|passphrase|pwd|pw)\b(?:\s+(?:for|to|of|on|at)\s+(?:[^\s.,;:!?]+\s+){0,3}?[^\s.,;:!?]+)?\s+(?:is|was|will\s+be|is\s+now|is\s+still)\s+))"
-    R"(|(\b(?:set|change|changed|changing|reset|update|updated)\s+(?:(?:my|the|your|our|his|her|their)\s+)?(?:password|passcode|pin)\s+to\s+))"
-    R"(|(\bpin(?:\s+(?:code|number))?(?:\s+(?:is|was)\s*:?|\s*[:=])\s*))"
-    R"(|((?:비밀\s?번호|비번|암호|패스워드)(?:(?:는|은|가|이)\s*[:=]?|\s*[:=])\s*))"
-    R"(|((?:비밀\s?번호|비번|패스워드)\s+))"
-    R"(|((?:비밀\s?번호|비번|암호|패스워드)를\s*))"
-    R"())";
-constexpr int kPasswordGroups = 7;
+// The looser families below take only values that LooksLikePassword:
+//  8: "I keep forgetting my password, it's X", "the wifi password? it is X" (within 60
+//     characters, not across a full stop or a line break)
+//  9: "user admin pass X", and with "is" or ':' after the login word "login is admin / X",
+//     "credentials: root/X" ("user guide/Manual2" is not a login)
+// 10: "password X", "pw X", "pass X" (no "is" or ':')
+// "pass" is an ordinary verb and noun ("pass the salt", "boarding pass: ..."), so in every
+// family it only counts at the start of a clause (IsClauseStart) and with such a value.
+// Families 1-7 and the words that start a loose phrase (kLooseTrigger) are one alternation,
+// searched over the whole text. The loose families themselves are not in it (their counted
+// gaps would multiply its DFA states); they are tried in order, anchored, where a trigger
+// word matched or a strict phrase's value was not plausible ("password is long, it's X").
+constexpr const char* kPasswordFamilies[] = {
+    R"((?:\b|_)(?:password|passwd|passcode|passphrase|pwd|pw|pass)\b["']?(?:\s+(?:is|was))?\s*[:=]\s*)",
+    R"(\b(?:password|passwd|passcode|passphrase|pwd|pw)\b(?:\s+(?:for|to|of|on|at)\s+(?:[^\s.,;:!?]+\s+){0,3}?[^\s.,;:!?]+)?\s+(?:is|was|will\s+be|is\s+now|is\s+still)\s+)",
+    R"(\b(?:set|change|changed|changing|reset|update|updated)\s+(?:(?:my|the|your|our|his|her|their)\s+)?(?:password|passcode|pin)\s+to\s+)",
+    R"(\bpin(?:\s+(?:code|number))?(?:\s+(?:is|was)\s*:?|\s*[:=])\s*)",
+    R"((?:비밀\s?번호|비번|암호|패스워드)(?:(?:는|은|가|이)\s*[:=]?|\s*[:=])\s*)",
+    R"((?:비밀\s?번호|비번|패스워드)\s+)",
+    R"((?:비밀\s?번호|비번|암호|패스워드)를\s*)",
+    R"((?:\b|_)(?:password|passwd|passcode|pwd|pw)\b[^.!\n]{0,60}?\bit(?:(?:'|’)s|s|\s+is)\s+)",
+    R"(\b(?:log\s?in|user(?:\s?name|\s?id)?|credentials?|creds)\b(?:(?:\s+(?:is|was|are))?\s*[:=]?\s*[^\s/:=,;]{1,64},?[ \t]+(?:pass(?:word)?|passwd|pwd|pw)\b[ \t]*[:=]?[ \t]*|(?:\s+(?:is|was|are)\s*|\s*[:=]\s*)[^\s/:=,;]{1,64}[ \t]*/[ \t]*))",
+    R"((?:\b|_)(?:password|passwd|passcode|pwd|pw|pass)[ \t]+)",
+};
+constexpr int kPasswordFamilyCount = static_cast<int>(std::size(kPasswordFamilies));
+constexpr int kPasswordGroups = 7;  // the strict families, one capture group each
+constexpr int kFirstLooseFamily = kPasswordGroups + 1;
+constexpr char kLooseTrigger[] = R"((?:\b|_)(?:password|passwd|passcode|pwd|pw|pass)\b|)"
+                                 R"(\b(?:log\s?in|user(?:\s?name|\s?id)?|credentials?|creds)\b)";
+
+// The strict families as one case-insensitive alternation, family g as capture group g,
+// then the loose trigger words as group kPasswordGroups + 1.
+std::string PasswordPattern() {
+  std::string out = "(?i)(?:";
+  for (int g = 0; g < kPasswordGroups; ++g) {
+    out += "(";
+    out += kPasswordFamilies[g];
+    out += ")|";
+  }
+  return out + "(" + kLooseTrigger + "))";
+}
 
 // Words that follow a password phrase in ordinary sentences ("the password is wrong",
 // "password: required") and are therefore not the password.
@@ -903,44 +938,126 @@ std::string NormalizePhrase(std::string_view phrase) {
   return utf8::AsciiLower(out);
 }
 
+// True when `value`, found after a loose phrase (families 8-10, or "pass"), looks like a
+// password rather than a word of the sentence: 6-64 characters without spaces, mixing
+// letters and digits, letters and symbols, or digits and symbols; not a URL, an e-mail
+// address, a path or a command-line flag, a placeholder ("xxxx", "<pw>"), or a term
+// made of plain words and numbers joined by punctuation ("COVID-19", "10:30", "e-mail",
+// "file.txt"). A trailing "!" or "?" is not counted as a symbol ("great!").
+bool LooksLikePassword(std::string_view value) {
+  if (value.size() < 6 || value.size() > 64) return false;
+  if (IsPlaceholderValue(value)) return false;
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c == 0x7F) return false;
+  }
+  if (value.front() == '/' || value.front() == '~' || value.front() == '-' ||
+      value.front() == '\\') {
+    return false;
+  }
+  if (value.find('<') != std::string_view::npos && value.find('>') != std::string_view::npos) {
+    return false;
+  }
+  const std::string lower = utf8::AsciiLower(value);
+  if (lower.find("://") != std::string::npos || lower.starts_with("www.")) return false;
+  const size_t at = lower.rfind('@');
+  if (at != std::string::npos && at > 0) {
+    const std::string_view domain = std::string_view(lower).substr(at + 1);
+    const size_t dot = domain.rfind('.');
+    if (dot != std::string_view::npos && dot > 0 && domain.size() - dot > 2 &&
+        std::all_of(domain.begin() + static_cast<std::ptrdiff_t>(dot) + 1, domain.end(),
+                    [](char c) { return c >= 'a' && c <= 'z'; })) {
+      return false;  // an e-mail address
+    }
+  }
+  std::string_view core = value;
+  while (!core.empty() && (core.back() == '!' || core.back() == '?')) core.remove_suffix(1);
+  bool letter = false, digit = false, symbol = false;
+  bool term_symbols_only = true;  // every symbol is word or number punctuation
+  bool single_class_runs = true;  // every alphanumeric run is all letters or all digits
+  int run_kind = 0;               // 0 none, 1 letters, 2 digits, 3 mixed
+  for (char ch : core) {
+    const auto c = static_cast<unsigned char>(ch);
+    int kind = 0;
+    if (c >= '0' && c <= '9') {
+      digit = true;
+      kind = 2;
+    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80) {
+      letter = true;  // non-ASCII letters count as letters
+      kind = 1;
+    } else {
+      symbol = true;
+      if (std::string_view("-._,'/:").find(ch) == std::string_view::npos) {
+        term_symbols_only = false;
+      }
+    }
+    if (kind == 0) {
+      run_kind = 0;
+    } else if (run_kind == 0) {
+      run_kind = kind;
+    } else if (run_kind != kind) {
+      run_kind = 3;
+      single_class_runs = false;
+    }
+  }
+  if (!((letter && digit) || (letter && symbol) || (digit && symbol))) return false;
+  if (term_symbols_only && single_class_runs) return false;
+  return true;
+}
+
+// True when the word starting at `i` begins a clause: nothing but spaces and tabs between it
+// and the start of the text, a line break, or punctuation.
+bool IsClauseStart(std::string_view text, size_t i) {
+  while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t')) --i;
+  return i == 0 || !IsAsciiAlnum(static_cast<unsigned char>(text[i - 1]));
+}
+
+// The phrase's first word, lower-cased ("password" of "Password: "), skipping a leading '_'.
+std::string FirstWord(std::string_view phrase, size_t* begin = nullptr) {
+  size_t b = 0;
+  while (b < phrase.size() && phrase[b] == '_') ++b;
+  size_t e = b;
+  while (e < phrase.size() && IsAsciiAlnum(static_cast<unsigned char>(phrase[e]))) ++e;
+  if (begin != nullptr) *begin = b;
+  return utf8::AsciiLower(phrase.substr(b, e - b));
+}
+
 class PasswordRecognizer : public Recognizer {
  public:
-  PasswordRecognizer() : re_(kPasswordPattern, Options()) {
-    assert(re_.ok() && re_.NumberOfCapturingGroups() == kPasswordGroups);
+  PasswordRecognizer() : re_(PasswordPattern(), Options()) {
+    assert(re_.ok() && re_.NumberOfCapturingGroups() == kPasswordGroups + 1);
+    for (int g = kFirstLooseFamily; g <= kPasswordFamilyCount; ++g) {
+      loose_.push_back(
+          std::make_unique<RE2>(std::string("(?i)") + kPasswordFamilies[g - 1], Options()));
+      assert(loose_.back()->ok());
+    }
   }
 
   std::string_view name() const override { return "password"; }
 
   void Find(std::string_view text, std::vector<Span>& out) const override {
-    re2::StringPiece groups[kPasswordGroups + 1];
+    re2::StringPiece groups[kPasswordGroups + 2];
     size_t pos = 0;
     while (pos < text.size()) {
-      if (!re_.Match(text, pos, text.size(), RE2::UNANCHORED, groups, kPasswordGroups + 1)) {
+      if (!re_.Match(text, pos, text.size(), RE2::UNANCHORED, groups, kPasswordGroups + 2)) {
         break;
       }
       const size_t mb = Offset(text, groups[0]);
       const size_t me = mb + groups[0].size();
       pos = std::max(me, mb + 1);
-      int family = 0;
+      int family = kPasswordGroups + 1;  // a trigger word only
       for (int g = 1; g <= kPasswordGroups; ++g) {
         if (groups[g].data() != nullptr) {
           family = g;
           break;
         }
       }
-      const bool url_query = mb > 0 && (text[mb - 1] == '?' || text[mb - 1] == '&');
-      Value v;
-      if (!ExtractValue(text, me, url_query, &v)) continue;
-      if (!Plausible(family, text, v)) continue;
-      Span s;
-      s.type = EntityType::kPassword;
-      s.begin = v.begin;
-      s.end = v.end;
-      s.score = family == 4 || family == 6 ? 0.85 : 0.9;
-      s.recognizer = "password";
-      s.reasons.push_back("password phrase '" + NormalizePhrase(Sub(text, mb, me)) + "'");
-      out.push_back(std::move(s));
-      pos = std::max(pos, v.end);
+      std::optional<Span> s;
+      if (family <= kPasswordGroups) s = TryPhrase(text, family, mb, me);
+      if (!s) s = TryLoose(text, mb);
+      if (!s) continue;
+      pos = std::max(pos, s->end);
+      out.push_back(std::move(*s));
     }
   }
 
@@ -949,6 +1066,54 @@ class PasswordRecognizer : public Recognizer {
     RE2::Options o;
     o.set_log_errors(false);
     return o;
+  }
+
+  // The first loose family (8-10) whose phrase starts at `mb` and whose value is plausible.
+  std::optional<Span> TryLoose(std::string_view text, size_t mb) const {
+    // Password words start families 8 and 10, login words family 9.
+    const bool password_word = (text[mb] | 0x20) == 'p' || text[mb] == '_';
+    for (int g = kFirstLooseFamily; g <= kPasswordFamilyCount; ++g) {
+      if ((g == 9) == password_word) continue;
+      re2::StringPiece phrase;
+      if (!loose_[static_cast<size_t>(g - kFirstLooseFamily)]->Match(
+              text, mb, text.size(), RE2::ANCHOR_START, &phrase, 1)) {
+        continue;
+      }
+      if (std::optional<Span> s = TryPhrase(text, g, mb, mb + phrase.size())) return s;
+    }
+    return std::nullopt;
+  }
+
+  // The password after the phrase text[mb, me) of `family`, when it is plausible.
+  static std::optional<Span> TryPhrase(std::string_view text, int family, size_t mb, size_t me) {
+    const bool url_query = mb > 0 && (text[mb - 1] == '?' || text[mb - 1] == '&');
+    Value v;
+    if (!ExtractValue(text, me, url_query, &v)) return std::nullopt;
+    const std::string_view phrase = Sub(text, mb, me);
+    size_t keyword_at = 0;
+    const std::string keyword = FirstWord(phrase, &keyword_at);
+    const bool pass_word = (family == 1 || family == kPasswordFamilyCount) && keyword == "pass";
+    if (pass_word && !IsClauseStart(text, mb + keyword_at)) return std::nullopt;
+    if (!Plausible(family, text, v)) return std::nullopt;
+    const bool loose = family >= kFirstLooseFamily || pass_word;
+    if (loose && !LooksLikePassword(Sub(text, v.begin, v.end))) return std::nullopt;
+    Span s;
+    s.type = EntityType::kPassword;
+    s.begin = v.begin;
+    s.end = v.end;
+    s.score = loose ? 0.8 : family == 4 || family == 6 ? 0.85 : 0.9;
+    s.recognizer = "password";
+    if (family == 8) {
+      s.reasons.push_back("password phrase 'it's' after '" + keyword + "'");
+    } else if (family == 9) {
+      s.reasons.push_back("user and password pair after '" + keyword + "'");
+    } else if (family == kPasswordFamilyCount) {
+      s.reasons.push_back("password phrase '" + keyword + "'");
+    } else {
+      s.reasons.push_back("password phrase '" + NormalizePhrase(phrase) + "'");
+    }
+    if (loose) s.reasons.push_back("value looks like a password");
+    return s;
   }
 
   static bool Plausible(int family, std::string_view text, const Value& v) {
@@ -980,7 +1145,8 @@ class PasswordRecognizer : public Recognizer {
     return true;
   }
 
-  RE2 re_;
+  RE2 re_;                                   // the strict families and the loose trigger words
+  std::vector<std::unique_ptr<RE2>> loose_;  // family g at index g - kFirstLooseFamily
 };
 
 }  // namespace

@@ -125,6 +125,73 @@ TEST_F(PasswordTest, IgnoresPasswordTalkWithoutAValue) {
   ExpectNone("mypassword: abc123");  // 'password' glued to another word
 }
 
+TEST_F(PasswordTest, FindsPasswordLikeValueAfterBarePasswordWord) {
+  ExpectValue("password P@ssw0rd!2024", "P@ssw0rd!2024");
+  ExpectValue("pass kevinO$1990", "kevinO$1990");
+  ExpectValue("pw hunter2!", "hunter2!");
+  ExpectValue("wifi password Summer2024 thanks", "Summer2024");
+  ExpectValue("Thanks! pass: Blue$ky42", "Blue$ky42");
+}
+
+TEST_F(PasswordTest, FindsValueAfterItsInTheSameSentence) {
+  ExpectValue("I keep forgetting my password, it's Tr0ub4dor&3", "Tr0ub4dor&3");
+  ExpectValue("the router password? it is r0uter!Hom3.", "r0uter!Hom3");
+  ExpectValue("My email password is long, it’s Gr33n!Tea99", "Gr33n!Tea99");
+  ExpectNone("I changed my password. It's Tr0ub4dor&3");  // another sentence
+}
+
+TEST_F(PasswordTest, FindsPasswordOfAUserPasswordPair) {
+  ExpectValue("login is admin / r0uter!Hom3", "r0uter!Hom3");
+  ExpectValue("user admin pass secret99", "secret99");
+  ExpectValue("credentials: root/Qw3rty!x", "Qw3rty!x");
+  ExpectValue("username: bob, password: Xk29!mPq", "Xk29!mPq");
+  // A plain value after an explicit "password:" still counts when the pair shape does not.
+  ExpectValue("username: bob, password: sunflower", "sunflower");
+}
+
+TEST_F(PasswordTest, LooseFormsScoreLowerAndSayWhy) {
+  std::vector<Span> spans;
+  password_->Find("pw hunter2!", spans);
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_NEAR(spans[0].score, 0.8, 1e-9);
+  EXPECT_EQ(spans[0].reasons,
+            (std::vector<std::string>{"password phrase 'pw'", "value looks like a password"}));
+}
+
+TEST_F(PasswordTest, LooseFormsNeedAPasswordLikeValue) {
+  for (const char* text : {
+           "password reset link",
+           "password manager",
+           "Which password manager do you use? It's great",
+           "I forgot my password, it's so annoying",
+           "I forgot my password, it's annoying!",
+           "the password expired, it is 10:30 already",
+           "pass the salt",
+           "did you pass COVID-19 screening",
+           "boarding pass: AB12CD34",
+           "I will pass B2-level exams",
+           "admin / user roles",
+           "pw requirements",
+           "password hunter",                      // a plain word
+           "password 12345678",                    // digits only
+           "password e-mail",                      // a term
+           "password file.txt",                    // a file name
+           "password https://example.com/reset1",  // a URL
+           "password bob.smith1@example.com",      // an e-mail address
+           "passwd -l user1",                      // a command-line flag
+           "passwd /etc/shadow2",                  // a path
+           "password <your-pass1>",                // a placeholder
+           "password xxxxxxxx",                    // masked
+           "login with Google / Facebook",
+           "user guide / FAQ",
+           "see the user guide/Manual2 first",
+           "ID card/Passport123 both accepted",
+           "the password is long, it's okay",
+       }) {
+    ExpectNone(text);
+  }
+}
+
 TEST_F(PasswordTest, FindsEveryPasswordInText) {
   EXPECT_EQ(Values("old password: Alpha1! new password: Beta2?"),
             (std::vector<std::string>{"Alpha1!", "Beta2?"}));

@@ -61,14 +61,15 @@ class SecretTest : public ::testing::Test {
     return spans;
   }
 
-  // Expects exactly one SECRET span covering `token` inside `text`, named `format`.
+  // Expects exactly one span of `type` (SECRET unless told) covering `token` inside `text`,
+  // named `format`.
   void ExpectSecret(const std::string& text, const std::string& token, const std::string& format,
-                    double min_score = 0.95) {
+                    double min_score = 0.95, EntityType type = EntityType::kSecret) {
     SCOPED_TRACE(text);
     const std::vector<Span> spans = Find(text);
     ASSERT_EQ(spans.size(), 1u);
     const Span& s = spans[0];
-    EXPECT_EQ(s.type, EntityType::kSecret);
+    EXPECT_EQ(s.type, type);
     EXPECT_EQ(s.recognizer, "secret");
     EXPECT_EQ(text.substr(s.begin, s.length()), token);
     ASSERT_FALSE(s.reasons.empty());
@@ -300,13 +301,15 @@ TEST_F(SecretTest, IgnoresPublicKeysAndCertificates) {
              "\n-----END CERTIFICATE-----");
 }
 
-TEST_F(SecretTest, FindsPasswordInsideDatabaseUrl) {
+TEST_F(SecretTest, ReportsPasswordInsideUrlAsPassword) {
   ExpectSecret("DATABASE_URL=postgres://app:S3cr3tPa55@db.internal:5432/prod", "S3cr3tPa55",
-               "database URL with inline password");
+               "database URL with inline password", 0.95, EntityType::kPassword);
+  ExpectSecret("postgresql://user:kT9#vQ2!mxL@host", "kT9#vQ2!mxL",
+               "database URL with inline password", 0.95, EntityType::kPassword);
   ExpectSecret("mongodb+srv://admin:hunter2x@cluster0.example.net/test", "hunter2x",
-               "database URL with inline password");
+               "database URL with inline password", 0.95, EntityType::kPassword);
   ExpectSecret("fetch https://bob:Tr0ub4dor@intranet.example.com/file", "Tr0ub4dor",
-               "URL with inline password", 0.9);
+               "URL with inline password", 0.9, EntityType::kPassword);
 }
 
 TEST_F(SecretTest, IgnoresDatabaseUrlWithoutOrPlaceholderPassword) {

@@ -73,6 +73,59 @@ TEST(DateOfBirth, TwoDigitYearsOnlyNextToBirthWords) {
   EXPECT_EQ(spans[0].type, EntityType::kDateOfBirth);
 }
 
+TEST(DateWithoutYear, FindsNamedMonthAndDay) {
+  auto r = MakeDateRecognizer();
+  const std::string text =
+      "Moved from June 2 to Jan 27th, then on October 9, 2 June, the 9th of October, "
+      "Sept. 11 and DEC 3.";
+  const auto spans = Scan(*r, text);
+  EXPECT_EQ(Covered(text, spans), (Strings{"June 2", "Jan 27th", "October 9", "2 June",
+                                           "9th of October", "Sept. 11", "DEC 3"}));
+  for (const Span& s : spans) {
+    EXPECT_EQ(s.type, EntityType::kDate);
+    ASSERT_FALSE(s.reasons.empty());
+    EXPECT_EQ(s.reasons[0], "valid month and day (no year)");
+  }
+}
+
+TEST(DateWithoutYear, FindsKoreanMonthAndDayWithParticles) {
+  auto r = MakeDateRecognizer();
+  const std::string text = "3월 14일 그리고 12월 25일에 만나요";
+  EXPECT_EQ(Covered(text, Scan(*r, text)), (Strings{"3월 14일", "12월 25일"}));
+}
+
+TEST(DateWithoutYear, FullDateIsReportedOnceWithItsYear) {
+  auto r = MakeDateRecognizer();
+  const std::string text = "June 2, 2024 and 2 June 2024 and 2024년 3월 14일";
+  EXPECT_EQ(Covered(text, Scan(*r, text)),
+            (Strings{"June 2, 2024", "2 June 2024", "2024년 3월 14일"}));
+  // A full date rejected for its day is not found again without its year.
+  EXPECT_TRUE(Scan(*r, "February 30, 2024").empty());
+  EXPECT_TRUE(Scan(*r, "1990년 2월 30일").empty());
+}
+
+TEST(DateWithoutYear, RejectsDaysNoYearHasAndMonthWordsWithoutADay) {
+  auto r = MakeDateRecognizer();
+  for (const char* text :
+       {"May I ask?", "March forward", "June 32", "February 30", "April 31st", "13월 5일",
+        "3월 32일", "0월 5일", "June 0", "the 4 of us", "June 2023", "in Jun2", "2Jun",
+        "we march 5 miles", "you may 2x it", "5 marching bands", "June 2.5", "2 Junebugs"}) {
+    EXPECT_TRUE(Scan(*r, text).empty())
+        << text << ": " << ::testing::PrintToString(Covered(text, Scan(*r, text)));
+  }
+  EXPECT_EQ(Scan(*r, "February 29").size(), 1u);  // exists in leap years
+  EXPECT_EQ(Scan(*r, "May 5").size(), 1u);
+}
+
+TEST(DateOfBirth, BirthWordMakesAYearlessDateABirthDate) {
+  auto r = MakeDateRecognizer();
+  for (const char* text : {"my birthday is June 2", "생일은 3월 14일이야"}) {
+    const auto spans = Scan(*r, text);
+    ASSERT_EQ(spans.size(), 1u) << text;
+    EXPECT_EQ(spans[0].type, EntityType::kDateOfBirth) << text;
+  }
+}
+
 TEST(Date, PlainDatePassesTheThresholdAndExampleWordDropsIt) {
   auto r = MakeDateRecognizer();
   EXPECT_EQ(Kept(*r, "we met on 2024-03-05").size(), 1u);
