@@ -32,12 +32,6 @@ struct BenchFlags {
   AnalyzerFlags analyzer;
 };
 
-std::string Fixed(double v, int digits) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
 nlohmann::json StatsToJson(const eval::BenchStats& s) {
   return {{"cpu_mb_per_s", s.cpu_mb_per_s()},
           {"wall_mb_per_s", s.mb_per_s()},

@@ -48,10 +48,8 @@ int RunDecompose(const DecomposeFlags& f) {
     for (const auto& s : p.analysis.spans) {
       types += (types.empty() ? "" : ",") + std::string(privacy::EntityTypeName(s.type));
     }
-    char score[16];
-    std::snprintf(score, sizeof score, "%.2f", p.analysis.score);
-    t.AddRow({std::to_string(++i), std::string(privacy::LevelName(p.analysis.level)), score,
-              types.empty() ? "-" : types, p.text});
+    t.AddRow({std::to_string(++i), std::string(privacy::LevelName(p.analysis.level)),
+              Fixed(p.analysis.score), types.empty() ? "-" : types, p.text});
   }
   t.Print(std::cout, 70);
   return 0;

@@ -35,12 +35,6 @@ constexpr const char* kMixed =
     "Translate 'good morning' into French. My SSN is 536-22-8714 and I need to update my W-4; "
     "also, email the form to jane.doe@contoso.org.";
 
-std::string Fixed(double v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  return buf;
-}
-
 std::string Types(const std::vector<privacy::Span>& spans) {
   std::string out;
   for (const auto& s : spans)

@@ -15,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/table.h"
 #include "engine/chat_template.h"
 #include "engine/model.h"
 #include "engine/sampler.h"
@@ -242,12 +243,6 @@ Status RunChat(const GenerateFlags& f, const engine::Model& model,
     messages.push_back({"assistant", std::move(reply)});
   }
   return Status::Ok();
-}
-
-std::string Fixed(double v, int digits) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
 }
 
 int RunGenerate(const GenerateFlags& f) {

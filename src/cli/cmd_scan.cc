@@ -17,12 +17,6 @@ struct ScanFlags {
   std::string format = "table";
 };
 
-std::string Fixed(double v, int digits = 2) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
 int RunScan(const ScanFlags& f) {
   auto analyzer = MakeAnalyzer(f.analyzer);
   if (!analyzer.ok()) return Fail(analyzer.status());

@@ -1,6 +1,7 @@
 #include "cli/table.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "util/utf8.h"
 
@@ -20,6 +21,12 @@ size_t DisplayWidth(const std::string& s) {
 }
 
 }  // namespace
+
+std::string Fixed(double v, int digits) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
 
 std::string Abbreviate(const std::string& s, size_t max_cp) {
   std::u32string u = utf8::ToU32(s);

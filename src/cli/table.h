@@ -20,6 +20,9 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
+// `v` with `digits` decimals ("0.73"), for table cells and summary lines.
+std::string Fixed(double v, int digits = 2);
+
 // Cuts `s` to at most `max_cp` code points (adding "..."), escaping newlines and tabs.
 std::string Abbreviate(const std::string& s, size_t max_cp);
 

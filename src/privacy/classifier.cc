@@ -12,31 +12,16 @@ std::string Fixed2(double v) {
   return buf;
 }
 
-// Identifying-but-ordinary details (names, places, contact data) alone never make a text
-// PRIVATE: their combined contribution is capped just below the PRIVATE threshold. It takes a
-// high-risk type (credential, government id, financial account, birth date) or a special
-// category topic to reach PRIVATE.
-bool IsHighRisk(EntityType t) {
-  switch (t) {
-    case EntityType::kSecret:
-    case EntityType::kPassword:
-    case EntityType::kCreditCard:
-    case EntityType::kIban:
-    case EntityType::kUsSsn:
-    case EntityType::kUsItin:
-    case EntityType::kKrRrn:
-    case EntityType::kPassport:
-    case EntityType::kDriverLicense:
-    case EntityType::kBankAccount:
-    case EntityType::kCryptoWallet:
-    case EntityType::kDateOfBirth: return true;
-    default: return false;
-  }
-}
+// How much a type counts, and in which tier. Identifying-but-ordinary details (names, places,
+// contact data) alone never make a text PRIVATE: their combined contribution is capped just
+// below the PRIVATE threshold. It takes a high-risk type (credential, government id,
+// financial account, birth date) or a special-category topic to reach PRIVATE.
+struct TypeProfile {
+  double weight;
+  bool high_risk;
+};
 
-}  // namespace
-
-double DefaultTypeWeight(EntityType type) {
+TypeProfile Profile(EntityType type) {
   switch (type) {
     case EntityType::kSecret:
     case EntityType::kPassword:
@@ -47,20 +32,30 @@ double DefaultTypeWeight(EntityType type) {
     case EntityType::kKrRrn:
     case EntityType::kPassport:
     case EntityType::kDriverLicense:
-    case EntityType::kBankAccount: return 1.0;
-    case EntityType::kCryptoWallet: return 0.9;
-    case EntityType::kDateOfBirth: return 0.85;
-    case EntityType::kEmail: return 0.6;
-    case EntityType::kPhone: return 0.6;
-    case EntityType::kPerson: return 0.6;
-    case EntityType::kLocation: return 0.5;
-    case EntityType::kIpAddress: return 0.5;
-    case EntityType::kMacAddress: return 0.5;
-    case EntityType::kOrganization: return 0.4;
-    case EntityType::kUrl: return 0.3;
-    case EntityType::kDate: return 0.15;
+    case EntityType::kBankAccount: return {1.0, true};
+    case EntityType::kCryptoWallet: return {0.9, true};
+    case EntityType::kDateOfBirth: return {0.85, true};
+    case EntityType::kEmail: return {0.6, false};
+    case EntityType::kPhone: return {0.6, false};
+    case EntityType::kPerson: return {0.6, false};
+    case EntityType::kLocation: return {0.5, false};
+    case EntityType::kIpAddress: return {0.5, false};
+    case EntityType::kMacAddress: return {0.5, false};
+    case EntityType::kOrganization: return {0.4, false};
+    case EntityType::kUrl: return {0.3, false};
+    case EntityType::kDate: return {0.15, false};
   }
-  return 0.5;
+  return {0.5, false};
+}
+
+bool IsHighRisk(EntityType type) {
+  return Profile(type).high_risk;
+}
+
+}  // namespace
+
+double DefaultTypeWeight(EntityType type) {
+  return Profile(type).weight;
 }
 
 double SensitivityClassifier::Weight(EntityType type) const {
