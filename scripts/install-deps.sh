@@ -10,6 +10,10 @@ PACKAGES=(
   libre2-dev libphonenumber-dev libicu-dev libssl-dev libsqlite3-dev sqlite3
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libeigen3-dev libprotobuf-dev libboost-dev
+  libcpp-httplib-dev
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-objdetect-dev opencv-data
+  libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-kor libexiv2-dev
+  fonts-dejavu-core fonts-nanum curl
 )
 
 missing=()
