@@ -95,6 +95,15 @@ class Backend {
   // (cancelled). Messages name the backend and the problem.
   virtual Expected<Result> Generate(const Request& request, const DeltaCallback& on_delta,
                                     const CancelToken* cancel) = 0;
+
+  // The exact bytes Generate(request, ...) would send off the device (the HTTP body), so the
+  // gateway's audit log records what was sent; `stream` is whether on_delta will be non-empty.
+  // Remote backends must build their request body with this very function. Local: empty.
+  virtual std::string WireBody(const Request& request, bool stream) const {
+    (void)request;
+    (void)stream;
+    return {};
+  }
 };
 
 }  // namespace ptmo::backend

@@ -81,35 +81,6 @@ Expected<std::unique_ptr<privacy::Analyzer>> MakeAnalyzer(const AnalyzerFlags& f
   return privacy::Analyzer::Create(o);
 }
 
-nlohmann::json SpansToJson(std::string_view text, const std::vector<privacy::Span>& spans) {
-  utf8::OffsetMap map(text);
-  nlohmann::json arr = nlohmann::json::array();
-  for (const privacy::Span& s : spans) {
-    arr.push_back({{"type", privacy::EntityTypeName(s.type)},
-                   {"start", map.ToCodePoint(s.begin)},
-                   {"end", map.ToCodePoint(s.end)},
-                   {"text", std::string(text.substr(s.begin, s.end - s.begin))},
-                   {"score", std::round(s.score * 1000) / 1000},
-                   {"recognizer", s.recognizer},
-                   {"reasons", s.reasons}});
-  }
-  return arr;
-}
-
-nlohmann::json AnalysisToJson(std::string_view text, const privacy::Analysis& a) {
-  nlohmann::json topics = nlohmann::json::array();
-  for (const privacy::TopicHit& t : a.topics) {
-    topics.push_back({{"topic", t.topic},
-                      {"score", std::round(t.score * 1000) / 1000},
-                      {"evidence", t.evidence}});
-  }
-  return {{"level", privacy::LevelName(a.level)},
-          {"score", std::round(a.score * 1000) / 1000},
-          {"reasons", a.reasons},
-          {"spans", SpansToJson(text, a.spans)},
-          {"topics", topics}};
-}
-
 std::vector<std::string> SplitCsv(std::string_view s) {
   std::vector<std::string> out;
   size_t i = 0;

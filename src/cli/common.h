@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "privacy/analysis_json.h"
 #include "privacy/analyzer.h"
 #include "util/status.h"
 
@@ -39,10 +40,9 @@ struct AnalyzerFlags {
 void AddAnalyzerFlags(CLI::App* cmd, AnalyzerFlags* flags);
 Expected<std::unique_ptr<privacy::Analyzer>> MakeAnalyzer(const AnalyzerFlags& flags);
 
-// JSON for spans with code point offsets into `text`:
-// {"type","start","end","text","score","recognizer","reasons"}.
-nlohmann::json SpansToJson(std::string_view text, const std::vector<privacy::Span>& spans);
-nlohmann::json AnalysisToJson(std::string_view text, const privacy::Analysis& analysis);
+// JSON views of spans and analyses (privacy/analysis_json.h).
+using privacy::AnalysisToJson;
+using privacy::SpansToJson;
 
 // Splits "a,b,c" into trimmed, non-empty parts.
 std::vector<std::string> SplitCsv(std::string_view s);
