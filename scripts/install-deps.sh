@@ -13,7 +13,7 @@ PACKAGES=(
   libcpp-httplib-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-objdetect-dev opencv-data
   libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-kor libexiv2-dev
-  fonts-dejavu-core fonts-nanum curl
+  fonts-dejavu-core fonts-nanum libstb-dev curl
 )
 
 missing=()

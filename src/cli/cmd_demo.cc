@@ -1,122 +1,238 @@
-// `ptmo demo`: the main job on embedded defaults. Scans a built-in conversation of English
-// and Korean prompts, shows each prompt's level and what a cloud call would carry after
-// masking, previews the hybrid split of a mixed prompt, restores a streamed reply, and checks
-// that no detected value survives masking. (The gateway and models arrive with later issues;
-// the cloud reply here is a simulation and is labelled as one.)
-#include <cstdio>
+// `ptmo demo`: the main job on embedded defaults. Starts a cloud node and an edge gateway on
+// loopback (random-weight test models written to a temporary directory), sends a scripted
+// English/Korean conversation through the gateway's OpenAI-compatible API, prints where each
+// prompt went and what the cloud received (read back from the gateway's audit log), then
+// audits the log for leaked values. Everything it starts is stopped and removed at the end.
+#include <httplib.h>
+#include <stdlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/table.h"
-#include "privacy/decomposer.h"
+#include "engine/model_builder.h"
+#include "privacy/audit/audit_log.h"
 #include "privacy/vault/vault.h"
+#include "server/node.h"
 
 namespace ptmo::cli {
 namespace {
 
-// Built-in prompts: public, semi-sensitive, private and mixed, in English and Korean. The
-// numbers are well-formed but fake (valid checksums, never issued to anyone).
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Public, semi-sensitive, private and mixed prompts, in English and Korean. The numbers are
+// well-formed but fake (valid checksums, never issued to anyone).
 constexpr const char* kPrompts[] = {
-    "What is Python?",
-    "Schedule a meeting with John tomorrow",
-    "My password is secret123. What is Python?",
+    "What is the boiling point of water at sea level?",
+    "Schedule a meeting with John Smith in Chicago tomorrow.",
     "Email sarah.lee@northwind-traders.com or call (415) 555-0132 about the contract.",
-    "I was diagnosed with type 2 diabetes last month; what diet should I follow?",
     "My card 4539 1488 0343 6467 was charged twice by Acme Corp, how do I dispute it?",
-    "Deploy with AWS key AKIAQ3EGRJ5XWNV7TBLM and token ghp_4kZ8r2Qw9Lm3Np7Xc5Vb1Hj6Tf0Sd8Ya2Ke4",
+    "I was diagnosed with type 2 diabetes last month; what diet should I follow?",
+    "Translate 'good morning' into French. My SSN is 536-22-8714, is it safe to share?",
     "파이썬에서 리스트를 정렬하는 방법을 알려줘.",
     "김민수 씨에게 내일 서울역에서 만나자고 전해 줘.",
     "제 주민등록번호는 850315-2234569 이고 비밀번호는 qwer1234! 입니다.",
 };
 
-constexpr const char* kMixed =
-    "Translate 'good morning' into French. My SSN is 536-22-8714 and I need to update my W-4; "
-    "also, email the form to jane.doe@contoso.org.";
+// A temporary directory removed when the demo ends, however it ends.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string templ = (fs::temp_directory_path() / "ptmo-demo-XXXXXX").string();
+    if (mkdtemp(templ.data()) != nullptr) path = templ;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path.empty()) fs::remove_all(path, ec);
+  }
+};
 
-std::string Types(const std::vector<privacy::Span>& spans) {
-  std::string out;
-  for (const auto& s : spans)
-    out += (out.empty() ? "" : ",") + std::string(privacy::EntityTypeName(s.type));
-  return out.empty() ? "-" : out;
+Status WriteModel(const std::string& path, uint64_t seed, const std::string& name) {
+  engine::BuildOptions o;
+  PTMO_ASSIGN_OR_RETURN(o.shape, engine::ModelPreset("tiny"));
+  o.format = engine::WeightFormat::kQ8_0;
+  o.seed = seed;
+  o.name = name;
+  return engine::WriteRandomModel(path, o);
 }
 
-int RunDemo(const AnalyzerFlags& flags) {
-  auto analyzer = MakeAnalyzer(flags);
-  if (!analyzer.ok()) return Fail(analyzer.status());
-  const privacy::Analyzer& a = **analyzer;
-  privacy::Vault vault;  // one conversation
+std::string RandomKey() {
+  unsigned char b[16];
+  std::string k = "sk-demo-";
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  urandom.read(reinterpret_cast<char*>(b), sizeof b);
+  for (unsigned char c : b) k += "0123456789abcdef"[c & 15];
+  return k;
+}
 
-  std::cout << "== 1. Privacy guard on a built-in conversation (" << std::size(kPrompts)
-            << " prompts)\n\n";
-  Table t({"#", "LEVEL", "SCORE", "FOUND", "WHAT A CLOUD CALL WOULD CARRY (masked)"});
-  size_t spans_total = 0, leaked = 0;
+// The last user message of a chat request body as the gateway sent it.
+std::string LastUserContent(const std::string& payload) {
+  json body = json::parse(payload, nullptr, false);
+  if (body.is_discarded() || !body.contains("messages")) return payload;
+  std::string last;
+  for (const json& m : body["messages"]) {
+    if (m.value("role", "") == "user" && m["content"].is_string()) last = m["content"];
+  }
+  return last;
+}
+
+int RunDemo() {
+  auto t0 = std::chrono::steady_clock::now();
+  TempDir dir;
+  if (dir.path.empty()) return Fail("demo: cannot create a temporary directory");
+  std::cout << "== Privacy-TMO demo: a cloud node and an edge gateway on loopback\n"
+            << "   (random-weight test models: answers are noise; what matters is where text "
+               "goes)\n\n";
+  const std::string edge_model = (dir.path / "edge.gguf").string();
+  const std::string cloud_model = (dir.path / "cloud.gguf").string();
+  if (Status s = WriteModel(edge_model, 11, "demo-edge"); !s.ok()) return Fail(s);
+  if (Status s = WriteModel(cloud_model, 22, "demo-cloud"); !s.ok()) return Fail(s);
+
+  // The cloud node: serves its model to callers holding the edge's key.
+  const std::string cloud_key = RandomKey();
+  server::NodeConfig cloud;
+  cloud.role = "cloud";
+  cloud.http.port = 0;
+  cloud.http.api_keys = {{"edge-gateway", server::HashApiKey(cloud_key)}};
+  cloud.local.model_path = cloud_model;
+  cloud.local.model_id = "cloud-model";
+  cloud.local.chat_template = "chatml";
+  cloud.local.threads = 1;
+  cloud.enable_ner = false;
+  auto cloud_node = server::Node::Start(cloud);
+  if (!cloud_node.ok()) return Fail(cloud_node.status());
+
+  // The edge gateway: local model, the cloud node as its cloud backend.
+  setenv("PTMO_DEMO_CLOUD_KEY", cloud_key.c_str(), 1);
+  const std::string user_key = RandomKey();
+  server::NodeConfig edge;
+  edge.role = "edge";
+  edge.http.port = 0;
+  edge.http.api_keys = {{"demo-user", server::HashApiKey(user_key)}};
+  edge.local.model_path = edge_model;
+  edge.local.model_id = "edge-model";
+  edge.local.chat_template = "chatml";
+  edge.local.threads = 1;
+  backend::OpenAIBackendOptions to_cloud;
+  to_cloud.name = "cloud-node";
+  to_cloud.base_url = (*cloud_node)->url() + "/v1";
+  to_cloud.api_key_env = "PTMO_DEMO_CLOUD_KEY";
+  to_cloud.models = {"cloud-model"};
+  edge.clouds = {to_cloud};
+  edge.budget_db = (dir.path / "budget.db").string();
+  edge.audit_db = (dir.path / "audit.db").string();
+  edge.budget.epsilon_per_window = 5.0;
+  // Mixed prompts show the hybrid split: a PRIVATE prompt loses its PRIVATE parts, and one
+  // that is PRIVATE throughout is answered on the device.
+  edge.routes.for_private = offload::Route::kHybrid;
+  auto edge_node = server::Node::Start(edge);
+  if (!edge_node.ok()) return Fail(edge_node.status());
+  std::cout << "cloud node " << (*cloud_node)->url() << "   edge gateway " << (*edge_node)->url()
+            << "\npolicy: threshold (PUBLIC -> cloud, SEMI_SENSITIVE -> hybrid: values "
+               "pseudonymized, PRIVATE -> hybrid: PRIVATE parts stay on the device)\n\n";
+
+  // The caller: any OpenAI client; here plain HTTP.
+  httplib::Client client("127.0.0.1", (*edge_node)->port());
+  client.set_read_timeout(120, 0);
+  httplib::Headers auth = {{"Authorization", "Bearer " + user_key}};
+  const privacy::Analyzer* analyzer = (*edge_node)->service().analyzer();
+  privacy::Vault display;  // only to redact prompts for this table
+
+  Table table({"#", "PROMPT (values redacted)", "LEVEL", "ROUTE", "WHAT THE CLOUD RECEIVED",
+               "MS"});
+  std::vector<std::string> values;  // every detected value, for the leak check
   int i = 0;
   for (const char* prompt : kPrompts) {
-    auto r = a.Analyze(prompt);
-    if (!r.ok()) return Fail(r.status());
-    auto m = vault.Mask(prompt, r->spans, privacy::MaskMode::kPlaceholder);
-    if (!m.ok()) return Fail(m.status());
-    for (const auto& s : r->spans) {
-      ++spans_total;
-      std::string value(std::string_view(prompt).substr(s.begin, s.length()));
-      if (m->text.find(value) != std::string::npos) ++leaked;
+    ++i;
+    json request = {{"model", "ptmo"},
+                    {"max_tokens", 12},
+                    {"seed", 7},
+                    {"messages", json::array({{{"role", "user"}, {"content", prompt}}})}};
+    auto start = std::chrono::steady_clock::now();
+    auto res = client.Post("/v1/chat/completions", auth, request.dump(), "application/json");
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count();
+    if (!res) return Fail("demo: the gateway did not answer: " + httplib::to_string(res.error()));
+    json body = json::parse(res->body, nullptr, false);
+    if (res->status != 200 || body.is_discarded() || !body.contains("privacy")) {
+      return Fail("demo: gateway answered " + std::to_string(res->status) + ": " + res->body);
     }
-    std::string carried =
-        r->level == privacy::Level::kPrivate ? "(stays on the device) " + m->text : m->text;
-    t.AddRow({std::to_string(++i), std::string(privacy::LevelName(r->level)), Fixed(r->score),
-              Types(r->spans), carried});
+    auto analysis = analyzer->Analyze(prompt);
+    if (!analysis.ok()) return Fail(analysis.status());
+    for (const auto& s : analysis->spans) values.emplace_back(prompt + s.begin, s.end - s.begin);
+    auto redacted = display.Mask(prompt, analysis->spans, privacy::MaskMode::kRedact);
+    if (!redacted.ok()) return Fail(redacted.status());
+    const json& p = body["privacy"];
+    std::string route = p["route"];
+    if (p.contains("fallback")) route += "*";
+    table.AddRow({std::to_string(i), Abbreviate(redacted->text, 44), p["level"].get<std::string>(),
+                  route, "", Fixed(ms, 0)});
   }
-  t.Print(std::cout, 90);
 
-  std::cout << "\n== 2. Hybrid preview: decompose a mixed prompt (entity strategy)\n\n";
-  auto parts = privacy::Decompose(a, kMixed, privacy::DecomposeStrategy::kEntity);
-  if (!parts.ok()) return Fail(parts.status());
-  Table pt({"PART", "LEVEL", "ROUTE", "TEXT SENT OR KEPT"});
-  int k = 0;
-  for (const privacy::Part& p : *parts) {
-    bool local = p.analysis.level == privacy::Level::kPrivate;
-    auto m = vault.Mask(p.text, p.analysis.spans, privacy::MaskMode::kPlaceholder);
-    if (!m.ok()) return Fail(m.status());
-    pt.AddRow({std::to_string(++k), std::string(privacy::LevelName(p.analysis.level)),
-               local ? "local" : "cloud (masked)", local ? p.text : m->text});
+  // What left the device, exactly as recorded by the gateway's audit log.
+  auto audit = privacy::AuditLog::Open(edge.audit_db);
+  if (!audit.ok()) return Fail(audit.status());
+  auto rows = (*audit)->Read({});
+  if (!rows.ok()) return Fail(rows.status());
+  if (rows->size() != std::size(kPrompts)) {
+    return Fail("demo: expected one audit row per prompt, found " + std::to_string(rows->size()));
   }
-  pt.Print(std::cout, 90);
-
-  std::cout
-      << "\n== 3. Restoring a streamed reply (simulated cloud reply, split mid-placeholder)\n\n";
-  auto r4 = a.Analyze(kPrompts[3]);
-  auto masked = vault.Mask(kPrompts[3], r4->spans, privacy::MaskMode::kPlaceholder);
-  std::string reply =
-      "Sure - I drafted a note to " +
-      (masked->replacements.empty() ? std::string("you") : masked->replacements[0].pseudonym) +
-      " asking them to confirm the contract.";
-  privacy::StreamRestorer restorer = vault.NewStreamRestorer();
-  std::string shown;
-  std::cout << "  chunks:";
-  for (size_t pos = 0; pos < reply.size(); pos += 7) {
-    std::string chunk = reply.substr(pos, 7);
-    std::cout << " [" << chunk << "]";
-    shown += restorer.Feed(chunk);
+  size_t uploads = 0, leaked = 0;
+  for (size_t r = 0; r < rows->size(); ++r) {
+    const privacy::AuditRecord& row = (*rows)[r];
+    std::string shown = "(nothing: answered on the device)";
+    if (!row.payload.empty()) {
+      ++uploads;
+      shown = "\"" + LastUserContent(row.payload) + "\"";
+    }
+    table.SetCell(r, 4, Abbreviate(shown, 60));
+    for (const std::string& v : values) {
+      if (row.payload.find(v) != std::string::npos) ++leaked;
+    }
   }
-  shown += restorer.Finish();
-  std::cout << "\n  cloud sent: " << reply << "\n  user sees:  " << shown << "\n";
+  table.Print(std::cout, 64);
+  std::cout << "\n(* = the route chosen was not possible and the gateway said why)\n\n";
 
-  std::cout << "\n== 4. Leak check\n\n  " << leaked << " of " << spans_total
-            << " detected sensitive values appear in the masked texts; vault holds " << vault.size()
-            << " pseudonyms.\n";
+  // A streamed answer through the same gateway, restored on the fly.
+  json stream_req = {{"model", "ptmo"},
+                     {"stream", true},
+                     {"max_tokens", 8},
+                     {"messages", json::array({{{"role", "user"},
+                                                {"content", std::string(kPrompts[2])}}})}};
+  size_t events = 0;
+  auto sres = client.Post("/v1/chat/completions", auth, stream_req.dump(), "application/json");
+  if (sres && sres->status == 200) {
+    for (size_t pos = 0; (pos = sres->body.find("data: ", pos)) != std::string::npos; ++pos) {
+      ++events;
+    }
+  }
+  std::cout << "streaming: " << events << " server-sent events for prompt #3 (masked upload, "
+            << "answer restored while streaming)\n\n";
+
+  std::cout << "== Leakage audit of the gateway's audit log (" << rows->size() << " rows, "
+            << uploads << " uploads)\n"
+            << leaked << " of " << values.size()
+            << " detected private values reached the cloud.\n";
+  (*edge_node)->Stop();
+  (*cloud_node)->Stop();
+  double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::cout << "\nDone in " << Fixed(total, 1) << " s; both nodes stopped, temporary files "
+            << "removed.\n";
   return leaked == 0 ? 0 : 1;
 }
 
 }  // namespace
 
 void RegisterDemo(CLI::App& app, int* exit_code) {
-  auto flags = std::make_shared<AnalyzerFlags>();
-  CLI::App* cmd = app.add_subcommand(
-      "demo", "Run the privacy guard on built-in English and Korean prompts and show masking");
-  AddAnalyzerFlags(cmd, flags.get());
-  cmd->callback([flags, exit_code] { *exit_code = RunDemo(*flags); });
+  auto* cmd = app.add_subcommand(
+      "demo", "Run an edge gateway and a cloud node on loopback and route a built-in conversation");
+  cmd->callback([=] { *exit_code = RunDemo(); });
 }
 
 }  // namespace ptmo::cli

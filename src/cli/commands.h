@@ -16,5 +16,9 @@ void RegisterDemo(CLI::App& app, int* exit_code);
 void RegisterMakeModel(CLI::App& app, int* exit_code);
 void RegisterGenerate(CLI::App& app, int* exit_code);
 void RegisterBenchEngine(CLI::App& app, int* exit_code);
+void RegisterPolicy(CLI::App& app, int* exit_code);  // policy gen-data|train|eval
+void RegisterServe(CLI::App& app, int* exit_code);  // serve and hash-key
+void RegisterAudit(CLI::App& app, int* exit_code);   // audit leakage, audit show
+void RegisterBudget(CLI::App& app, int* exit_code);  // budget show, budget reset
 
 }  // namespace ptmo::cli

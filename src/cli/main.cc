@@ -19,6 +19,10 @@ int main(int argc, char** argv) {
   ptmo::cli::RegisterMakeModel(app, &exit_code);
   ptmo::cli::RegisterGenerate(app, &exit_code);
   ptmo::cli::RegisterBenchEngine(app, &exit_code);
+  ptmo::cli::RegisterPolicy(app, &exit_code);
+  ptmo::cli::RegisterServe(app, &exit_code);
+  ptmo::cli::RegisterAudit(app, &exit_code);
+  ptmo::cli::RegisterBudget(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

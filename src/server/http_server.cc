@@ -98,6 +98,11 @@ class Watchdog {
   std::thread thread_;
 };
 
+Clock::time_point& RequestStart() {
+  thread_local Clock::time_point start;
+  return start;
+}
+
 }  // namespace
 
 std::string HashApiKey(const std::string& key) {
@@ -165,7 +170,8 @@ struct HttpServer::Impl {
     }
     metrics.AddInflight(1);
     *user = *who;
-    return std::shared_ptr<void>(nullptr, [this](void*) {
+    // A non-null pointer: an empty slot means "refused" to the callers.
+    return std::shared_ptr<void>(static_cast<void*>(this), [this](void*) {
       inflight.fetch_sub(1);
       metrics.AddInflight(-1);
     });
@@ -351,9 +357,22 @@ struct HttpServer::Impl {
           }
           SendError(s, {500, "server_error", "Internal server error: " + what, "", ""});
         });
+    // Request timing: the pre-routing handler and the logger run on the same worker thread,
+    // before and after the response is written (streams included).
+    http->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+      RequestStart() = Clock::now();
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
     http->set_logger([this](const httplib::Request& q, const httplib::Response& s) {
-      (void)q;
-      (void)s;
+      double seconds = std::chrono::duration<double>(Clock::now() - RequestStart()).count();
+      static const char* kKnown[] = {"/v1/chat/completions", "/v1/completions", "/v1/models",
+                                     "/v1/privacy/scan",     "/healthz",        "/metrics"};
+      // Unknown paths share one label so callers cannot grow the metrics without bound.
+      std::string endpoint = "other";
+      for (const char* k : kKnown) {
+        if (q.path == k) endpoint = k;
+      }
+      metrics.ObserveRequest(endpoint, s.status, seconds);
     });
   }
 };
@@ -430,6 +449,11 @@ Status HttpServer::Start() {
     m.bound_port = m.options.port;
   }
   m.thread = std::thread([&m] { m.http->listen_after_bind(); });
+  // httplib's stop() is a no-op until the accept loop runs: wait for it, so a Stop() right
+  // after Start() cannot leave the loop running forever.
+  for (int i = 0; i < 5000 && !m.http->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return Status::Ok();
 }
 

@@ -1,0 +1,476 @@
+#include "offload/gateway.h"
+
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "privacy/budget/privacy_cost.h"
+
+namespace ptmo::offload {
+namespace {
+
+using nlohmann::json;
+using privacy::Level;
+
+int64_t UnixSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t UnixMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// One piece of text in a request that would be sent: a message's content, a string inside a
+// message's extra fields (tool-call arguments) or the pass-through fields (tool definitions),
+// or a completion prompt.
+struct TextSlot {
+  std::string* text;
+  bool is_content;  // a message content or the prompt (decomposed on the hybrid route)
+  std::string where;
+};
+
+void CollectJsonStrings(json& j, const std::string& where, std::vector<TextSlot>* out) {
+  if (j.is_string()) {
+    out->push_back({&j.get_ref<std::string&>(), false, where});
+  } else if (j.is_array()) {
+    for (size_t i = 0; i < j.size(); ++i) {
+      CollectJsonStrings(j[i], where + "[" + std::to_string(i) + "]", out);
+    }
+  } else if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      CollectJsonStrings(it.value(), where + "." + it.key(), out);
+    }
+  }
+}
+
+// Every text of `r`, in a fixed order (so two copies of a request yield matching slots).
+std::vector<TextSlot> TextSlots(backend::Request& r) {
+  std::vector<TextSlot> slots;
+  if (r.prompt) slots.push_back({&*r.prompt, true, "prompt"});
+  for (size_t i = 0; i < r.messages.size(); ++i) {
+    std::string where = "messages[" + std::to_string(i) + "]";
+    slots.push_back({&r.messages[i].content, true, where + ".content"});
+    CollectJsonStrings(r.messages[i].extra, where, &slots);
+  }
+  CollectJsonStrings(r.passthrough, "request", &slots);
+  return slots;
+}
+
+std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (const std::string& p : parts) {
+    if (!out.empty() && !p.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+}  // namespace
+
+// The state of one request as it moves through the pipeline.
+struct Gateway::Call {
+  Call(const ServiceRequest& request, const backend::DeltaCallback& delta,
+       const backend::CancelToken* token)
+      : in(request), on_delta(delta), cancel(token), original(request.request) {}
+  const ServiceRequest& in;
+  const backend::DeltaCallback& on_delta;
+  const backend::CancelToken* cancel;
+  backend::Request original;  // the request as the caller sent it
+  Route route = Route::kLocal;  // decided; RunRemote may fall back to kLocal
+  int64_t now = 0;              // Unix seconds, for the ledger
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  PrivacyReport report;
+  std::vector<privacy::Analysis> analyses;  // one per TextSlot of the original request
+  std::string policy_reason;
+  bool delivered_text = false;  // some text already reached the caller
+  // For the audit log: each cloud attempt's destination and the exact body sent.
+  Route decided = Route::kLocal;
+  std::string destination;
+  std::vector<std::pair<std::string, std::string>> sent;
+  std::string status = "ok";
+  double cost_usd = 0.0;
+};
+
+Gateway::Gateway(GatewayOptions options, GatewayParts parts)
+    : options_(std::move(options)), parts_(std::move(parts)), vaults_(options_.vaults) {}
+
+Expected<std::unique_ptr<Gateway>> Gateway::Create(GatewayOptions options, GatewayParts parts) {
+  if (!parts.analyzer) return InvalidArgument("gateway: no privacy analyzer");
+  if (!parts.local) return InvalidArgument("gateway: no local backend");
+  if (!parts.ledger) return InvalidArgument("gateway: no privacy budget ledger");
+  if (!parts.audit) return InvalidArgument("gateway: no audit log");
+  if (!parts.policy) return InvalidArgument("gateway: no routing policy");
+  for (const auto& c : parts.clouds) {
+    if (!c) return InvalidArgument("gateway: a cloud backend is null");
+  }
+  if (options.model_id.empty()) return InvalidArgument("gateway: model id is empty");
+  if (options.mask_mode == privacy::MaskMode::kRedact) {
+    // Redaction is not restorable: answers would keep "[REDACTED_...]"; allowed, but it
+    // must be asked for explicitly, which it was.
+  }
+  return std::unique_ptr<Gateway>(new Gateway(std::move(options), std::move(parts)));
+}
+
+std::vector<std::string> Gateway::models() const {
+  std::vector<std::string> ids = {options_.model_id};
+  for (const std::string& id : parts_.local->models()) ids.push_back(id);
+  return ids;
+}
+
+Expected<ServiceResponse> Gateway::Handle(const ServiceRequest& in,
+                                          const backend::DeltaCallback& on_delta,
+                                          const backend::CancelToken* cancel) {
+  Call call(in, on_delta, cancel);
+  PrivacyReport& report = call.report;
+  report.policy = parts_.policy->name() + "@" + parts_.policy->version();
+  if (in.user_id.empty()) return InvalidArgument("gateway: request without a user id");
+  if (in.request_id.empty()) return InvalidArgument("gateway: request without a request id");
+  if (!in.image_urls.empty()) {
+    return InvalidArgument(
+        "gateway: image content parts are not accepted by this gateway yet (the image "
+        "privacy check is not wired in); send text only");
+  }
+
+  // 1. Analyze every text of the request. Fail closed: any error means local.
+  std::vector<TextSlot> slots = TextSlots(call.original);
+  bool analysis_failed = false;
+  Level level = Level::kPublic;
+  double score = 0.0;
+  for (const TextSlot& slot : slots) {
+    Expected<privacy::Analysis> a = parts_.analyzer->Analyze(*slot.text);
+    if (!a.ok()) {
+      analysis_failed = true;
+      report.reasons.push_back("analysis of " + slot.where + " failed (" +
+                               a.status().message() + "): answered locally");
+      call.analyses.emplace_back();
+      continue;
+    }
+    if (a->level > level || (a->level == level && a->score > score)) {
+      // The reasons reported are those of the most sensitive text.
+      if (a->level > level) {
+        report.reasons.erase(std::remove_if(report.reasons.begin(), report.reasons.end(),
+                                            [](const std::string& r) {
+                                              return r.rfind("analysis of", 0) != 0;
+                                            }),
+                             report.reasons.end());
+      }
+      level = a->level;
+      score = std::max(score, a->score);
+      for (const std::string& r : a->reasons) {
+        if (std::find(report.reasons.begin(), report.reasons.end(), r) == report.reasons.end())
+          report.reasons.push_back(r);
+      }
+    }
+    call.analyses.push_back(std::move(*a));
+  }
+  if (analysis_failed) level = Level::kPrivate;
+  report.level = std::string(privacy::LevelName(level));
+  report.score = analysis_failed ? 1.0 : score;
+
+  // 2. Decide.
+  call.now = UnixSeconds();
+  Expected<privacy::BudgetState> budget = parts_.ledger->State(in.user_id, call.now);
+  if (!budget.ok()) return budget.status();
+  report.budget_remaining = budget->remaining;
+  RouteContext context;
+  context.level = level;
+  context.score = report.score;
+  context.budget_remaining_fraction =
+      budget->epsilon > 0 ? std::clamp(budget->remaining / budget->epsilon, 0.0, 1.0) : 0.0;
+  context.images = static_cast<int>(in.image_urls.size());
+  RouteDecision decision = parts_.policy->Decide(context);
+  Route route = decision.route;
+  call.policy_reason = decision.reason;
+  auto force_local = [&](const std::string& why) {
+    if (route != Route::kLocal) report.fallback = why;
+    route = Route::kLocal;
+  };
+  bool named_local_model = false;
+  for (const std::string& id : parts_.local->models()) {
+    if (!in.request.model.empty() && in.request.model == id) named_local_model = true;
+  }
+  if (named_local_model) force_local("the request named the local model");
+  // Backends answer with their own model: the id the caller named is the gateway's.
+  call.original.model.clear();
+  if (analysis_failed) force_local("privacy analysis failed (fail closed)");
+  if (parts_.clouds.empty()) force_local("no cloud backend configured");
+  if (route != Route::kLocal && budget->exhausted) {
+    force_local("privacy budget exhausted until " + std::to_string(budget->window_end));
+  }
+  if (route == Route::kCloud && level == Level::kPrivate) {
+    route = Route::kHybrid;
+    call.policy_reason += "; PRIVATE text never leaves whole: hybrid";
+  }
+  report.reasons.insert(report.reasons.begin(), call.policy_reason);
+
+  // 3. Execute.
+  call.route = route;
+  call.decided = route;
+  Expected<backend::Result> result =
+      route == Route::kLocal ? RunLocal(call) : RunRemote(call);
+  report.route = std::string(RouteName(call.route));
+  if (!result.ok() && call.status == "ok") call.status = "error: " + result.status().message();
+
+  // 4. Account: one audit row per request (charges were made before sending).
+  Status audited = WriteAudit(call, result.ok() ? &*result : nullptr);
+  if (!audited.ok()) {
+    // The answer is not returned without its audit record: an unaudited upload would break
+    // the log's guarantee.
+    return Status(StatusCode::kInternal, "gateway: audit log write failed: " + audited.message());
+  }
+  if (!result.ok()) return result.status();
+  return ServiceResponse{std::move(*result), report};
+}
+
+Expected<backend::Result> Gateway::RunLocal(Call& call) {
+  call.route = Route::kLocal;
+  backend::DeltaCallback deliver;
+  if (call.on_delta) {
+    deliver = [&call](std::string_view d) {
+      call.delivered_text = true;
+      return call.on_delta(d);
+    };
+  }
+  return parts_.local->Generate(call.original, deliver, call.cancel);
+}
+
+Expected<backend::Result> Gateway::RunRemote(Call& call) {
+  PrivacyReport& report = call.report;
+  const bool hybrid = call.route == Route::kHybrid;
+  std::string conversation = call.in.conversation_id;
+  if (conversation.empty()) {
+    conversation = DeriveConversationId(call.original.messages, call.original.prompt.value_or(""));
+  }
+  std::shared_ptr<privacy::Vault> vault = vaults_.Get(call.in.user_id, conversation);
+
+  // What will be sent: a copy whose slots line up with call.analyses.
+  backend::Request sent = call.original;
+  std::vector<TextSlot> slots = TextSlots(sent);
+  std::vector<const privacy::Analysis*> analyses(slots.size());
+  std::vector<privacy::Analysis> reanalyzed(slots.size());
+  size_t kept_private = 0;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    analyses[i] = &call.analyses[i];
+    if (!hybrid || !slots[i].is_content || call.analyses[i].level != Level::kPrivate) continue;
+    // Hybrid: this text's PRIVATE parts stay on the device.
+    Expected<std::vector<privacy::Part>> parts =
+        privacy::Decompose(*parts_.analyzer, *slots[i].text, options_.decompose);
+    if (!parts.ok()) {
+      report.fallback = "decomposition failed (" + parts.status().message() + ")";
+      return RunLocal(call);
+    }
+    std::vector<std::string> keep;
+    for (const privacy::Part& p : *parts) {
+      if (p.analysis.level == Level::kPrivate) {
+        ++kept_private;
+      } else {
+        keep.push_back(p.text);
+      }
+    }
+    *slots[i].text = Join(keep, " ");
+    Expected<privacy::Analysis> again = parts_.analyzer->Analyze(*slots[i].text);
+    if (!again.ok()) {
+      report.fallback = "analysis failed after decomposition (fail closed)";
+      return RunLocal(call);
+    }
+    reanalyzed[i] = std::move(*again);
+    analyses[i] = &reanalyzed[i];
+  }
+  if (hybrid) {
+    bool anything_left = false;
+    for (const TextSlot& slot : slots) {
+      if (slot.is_content && !slot.text->empty() && slot.where != "prompt") anything_left = true;
+      if (slot.where == "prompt" && !slot.text->empty()) anything_left = true;
+    }
+    if (!anything_left) {
+      report.fallback = "every part is PRIVATE: nothing to send";
+      return RunLocal(call);
+    }
+    report.reasons.push_back(std::to_string(kept_private) + " PRIVATE part(s) kept on the device");
+  }
+
+  // Pseudonymize every detected span of what is sent, and note where surrogates went.
+  std::string sent_text;
+  std::vector<privacy::ByteRange> surrogates;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    Expected<privacy::MaskResult> masked =
+        vault->Mask(*slots[i].text, analyses[i]->spans, options_.mask_mode);
+    if (!masked.ok()) {
+      report.fallback = "masking " + slots[i].where + " failed (" + masked.status().message() +
+                        "): answered locally";
+      return RunLocal(call);
+    }
+    *slots[i].text = std::move(masked->text);
+    report.masked_spans += masked->replacements.size();
+    if (!sent_text.empty()) sent_text += "\n";
+    size_t base = sent_text.size();
+    if (options_.mask_mode == privacy::MaskMode::kSurrogate) {
+      for (const privacy::Replacement& r : masked->replacements) {
+        surrogates.push_back({base + r.masked_begin, base + r.masked_end});
+      }
+    }
+    sent_text += *slots[i].text;
+  }
+
+  // Charge the budget for exactly this text before it leaves.
+  Expected<privacy::PrivacyCost> cost =
+      privacy::MeasurePrivacyCost(*parts_.analyzer, sent_text, surrogates);
+  if (!cost.ok()) {
+    report.fallback = "privacy cost of the masked text unknown (" + cost.status().message() +
+                      "): answered locally";
+    return RunLocal(call);
+  }
+  Expected<privacy::ChargeOutcome> charge =
+      parts_.ledger->Charge(call.in.user_id, call.in.request_id, cost->cost, call.now);
+  if (!charge.ok()) {
+    report.fallback = "privacy budget ledger unavailable (" + charge.status().message() +
+                      "): answered locally";
+    return RunLocal(call);
+  }
+  report.budget_remaining = charge->state.remaining;
+  if (charge->decision != privacy::ChargeDecision::kCharged) {
+    report.fallback = "privacy budget: this request costs " + std::to_string(cost->cost) +
+                      ", only " + std::to_string(charge->state.remaining) +
+                      " remains in the window: answered locally";
+    return RunLocal(call);
+  }
+  report.privacy_cost = charge->charged;
+
+  // Hybrid with parts kept back: the local model answers the original request meanwhile.
+  // (A hybrid request that lost nothing to decomposition is answered by the masked cloud
+  // call alone.)
+  const bool with_local_part = hybrid && kept_private > 0;
+  std::future<Expected<backend::Result>> local;
+  if (with_local_part) {
+    local = std::async(std::launch::async, [this, &call] {
+      return parts_.local->Generate(call.original, {}, call.cancel);
+    });
+  }
+
+  Expected<backend::Result> cloud = Status(StatusCode::kUnavailable, "no cloud backend");
+  for (const std::shared_ptr<backend::Backend>& backend : parts_.clouds) {
+    call.destination = backend->name();
+    call.sent.emplace_back(call.destination,
+                           backend->WireBody(sent, static_cast<bool>(call.on_delta)));
+    privacy::StreamRestorer restorer = vault->NewStreamRestorer();
+    backend::DeltaCallback deliver;
+    if (call.on_delta) {
+      deliver = [&](std::string_view d) {
+        std::string shown = restorer.Feed(d);
+        if (shown.empty()) return !(call.cancel && call.cancel->cancelled());
+        call.delivered_text = true;
+        return call.on_delta(shown);
+      };
+    }
+    cloud = backend->Generate(sent, deliver, call.cancel);
+    if (cloud.ok()) {
+      std::string tail = restorer.Finish();
+      if (call.on_delta && !tail.empty()) {
+        call.delivered_text = true;
+        call.on_delta(tail);
+      }
+      break;
+    }
+    if (call.delivered_text || (call.cancel && call.cancel->cancelled())) break;
+  }
+  report.cloud_backend = call.destination;
+
+  if (!cloud.ok()) {
+    call.status = "error: " + cloud.status().message();
+    if (call.delivered_text || (call.cancel && call.cancel->cancelled())) {
+      if (local.valid()) local.wait();
+      return cloud.status();
+    }
+    report.fallback = "cloud '" + call.destination + "' failed (" + cloud.status().message() +
+                      "): answered locally";
+    call.route = Route::kLocal;
+    if (local.valid()) {
+      Expected<backend::Result> l = local.get();
+      if (l.ok() && call.on_delta && !l->text.empty()) call.on_delta(l->text);
+      return l;
+    }
+    return RunLocal(call);
+  }
+  if (options_.cloud_usd_per_1k_prompt_tokens > 0 ||
+      options_.cloud_usd_per_1k_completion_tokens > 0) {
+    call.cost_usd =
+        cloud->usage.prompt_tokens / 1000.0 * options_.cloud_usd_per_1k_prompt_tokens +
+        cloud->usage.completion_tokens / 1000.0 * options_.cloud_usd_per_1k_completion_tokens;
+  }
+
+  // Restore pseudonyms in the whole answer, tool-call arguments included.
+  backend::Result answer = std::move(*cloud);
+  answer.text = vault->Unmask(answer.text);
+  if (!answer.message.empty()) {
+    json restored = json::parse(vault->UnmaskJson(answer.message.dump()), nullptr, false);
+    answer.message = restored.is_discarded() ? json{{"role", "assistant"}, {"content", answer.text}}
+                                             : std::move(restored);
+  }
+  if (!with_local_part) return answer;
+
+  // Aggregate: cloud answer, separator, local answer.
+  Expected<backend::Result> l = local.get();
+  if (!l.ok()) {
+    report.fallback = "local part failed (" + l.status().message() + "): cloud answer only";
+    return answer;
+  }
+  std::string addition = options_.hybrid_separator + l->text;
+  if (call.on_delta && !l->text.empty()) call.on_delta(addition);
+  answer.text += addition;
+  answer.message = json{{"role", "assistant"}, {"content", answer.text}};
+  answer.usage.prompt_tokens += l->usage.prompt_tokens;
+  answer.usage.completion_tokens += l->usage.completion_tokens;
+  return answer;
+}
+
+Status Gateway::WriteAudit(const Call& call, const backend::Result* result) {
+  auto to_audit_route = [](Route r) {
+    switch (r) {
+      case Route::kCloud:
+        return privacy::AuditRoute::kCloud;
+      case Route::kHybrid:
+        return privacy::AuditRoute::kHybrid;
+      case Route::kLocal:
+        break;
+    }
+    return privacy::AuditRoute::kLocal;
+  };
+  privacy::AuditRecord record;
+  record.request_id = call.in.request_id;
+  record.time_ms = UnixMillis();
+  record.user_id = call.in.user_id;
+  record.policy_name = parts_.policy->name();
+  record.policy_version = parts_.policy->version();
+  record.reasons = call.report.reasons;
+  if (!call.report.fallback.empty()) record.reasons.push_back("fallback: " + call.report.fallback);
+  record.latency_ms = std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - call.start)
+                          .count();
+  record.status = call.status;
+  if (call.sent.empty()) {  // nothing left the device
+    record.route = privacy::AuditRoute::kLocal;
+    return parts_.audit->Append(record).status();
+  }
+  // One row per cloud attempt, each with exactly the bytes that attempt sent.
+  record.route = to_audit_route(call.decided);
+  for (size_t i = 0; i < call.sent.size(); ++i) {
+    bool last = i + 1 == call.sent.size();
+    record.destination = call.sent[i].first;
+    record.payload = call.sent[i].second;
+    if (record.payload.empty()) record.payload = "(backend did not report its request body)";
+    record.response = (last && result) ? std::optional<std::string>(result->text) : std::nullopt;
+    record.privacy_cost = i == 0 ? call.report.privacy_cost : 0.0;
+    record.cost_usd = last ? call.cost_usd : 0.0;
+    if (!last) record.status = "error: attempt failed, tried the next cloud backend";
+    PTMO_RETURN_IF_ERROR(parts_.audit->Append(record).status());
+  }
+  return Status::Ok();
+}
+
+}  // namespace ptmo::offload

@@ -1,0 +1,86 @@
+// The edge gateway: analyze -> decide -> execute -> account, for every request.
+//
+//   analyze  every text the request carries (messages, tool-call arguments, tool
+//            definitions) with the privacy guard; a failure answers locally (fail closed)
+//   decide   a RoutePolicy picks local / cloud / hybrid from the analysis and the user's
+//            remaining privacy budget; the gateway then enforces: budget exhausted, no cloud
+//            or failed analysis -> local; PRIVATE text never goes whole (cloud -> hybrid)
+//   execute  local: the on-device model sees the original request.
+//            cloud: every detected span is replaced by the conversation vault's pseudonym,
+//            the masked request goes to the first cloud backend, and the answer (streamed or
+//            not, tool-call arguments included) is restored before the caller sees it.
+//            hybrid: each message loses its PRIVATE parts (privacy::Decompose), the rest is
+//            masked and sent; the local model answers the original request at the same time;
+//            the answer is the restored cloud answer, a blank line, then the local answer.
+//   account  the privacy cost of exactly what was sent (privacy/budget/privacy_cost.h) is
+//            charged to the user's ledger before it is sent (a refused charge -> local), and
+//            an audit row records the bytes sent, the decision, reasons, latency and cost.
+// A cloud error before any text reached the caller falls back to the local model and says
+// so in PrivacyReport::fallback.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend/backend.h"
+#include "offload/conversation_vaults.h"
+#include "offload/route_policy.h"
+#include "offload/service.h"
+#include "privacy/analyzer.h"
+#include "privacy/audit/audit_log.h"
+#include "privacy/budget/budget_ledger.h"
+#include "privacy/decomposer.h"
+#include "privacy/vault/vault.h"
+
+namespace ptmo::offload {
+
+struct GatewayOptions {
+  // The model id callers name to let the gateway choose ("auto" routing). Naming the local
+  // model's id instead forces the local route.
+  std::string model_id = "ptmo";
+  privacy::MaskMode mask_mode = privacy::MaskMode::kPlaceholder;
+  privacy::DecomposeStrategy decompose = privacy::DecomposeStrategy::kEntity;
+  std::string hybrid_separator = "\n\n";
+  ConversationVaultsOptions vaults;
+  // Money per 1k tokens for the audit log's cost column (cloud only).
+  double cloud_usd_per_1k_prompt_tokens = 0.0;
+  double cloud_usd_per_1k_completion_tokens = 0.0;
+};
+
+struct GatewayParts {
+  std::shared_ptr<const privacy::Analyzer> analyzer;
+  std::shared_ptr<backend::Backend> local;
+  std::vector<std::shared_ptr<backend::Backend>> clouds;  // tried in order; may be empty
+  std::shared_ptr<privacy::BudgetLedger> ledger;
+  std::shared_ptr<privacy::AuditLog> audit;
+  std::shared_ptr<const RoutePolicy> policy;
+};
+
+class Gateway : public Service {
+ public:
+  // kInvalidArgument naming the missing part (everything but `clouds` is required) or a bad
+  // option.
+  static Expected<std::unique_ptr<Gateway>> Create(GatewayOptions options, GatewayParts parts);
+
+  std::vector<std::string> models() const override;
+  Expected<ServiceResponse> Handle(const ServiceRequest& request,
+                                   const backend::DeltaCallback& on_delta,
+                                   const backend::CancelToken* cancel) override;
+  const privacy::Analyzer* analyzer() const override { return parts_.analyzer.get(); }
+
+  const ConversationVaults& vaults() const { return vaults_; }
+
+ private:
+  Gateway(GatewayOptions options, GatewayParts parts);
+  struct Call;
+  Expected<backend::Result> RunLocal(Call& call);
+  Expected<backend::Result> RunRemote(Call& call);
+  Status WriteAudit(const Call& call, const backend::Result* result);
+
+  GatewayOptions options_;
+  GatewayParts parts_;
+  ConversationVaults vaults_;
+};
+
+}  // namespace ptmo::offload
