@@ -20,11 +20,12 @@ build: deps
 demo: build
 	@$(BUILD)/ptmo demo
 
-# Every test, warnings as errors.
+# Every test, warnings as errors; then the official openai npm client against `ptmo serve`.
 test: deps
 	@cmake -S . -B $(CI_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTMO_WERROR=ON >/dev/null
 	@ninja -C $(CI_BUILD) -j$(JOBS)
 	@cd $(CI_BUILD) && ctest --output-on-failure -j$(JOBS)
+	@PTMO_DATA_DIR=$(CURDIR)/data bash tests/npm/run.sh $(CI_BUILD)/ptmo
 
 # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan: deps

@@ -23,6 +23,10 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
+# The openai npm client tests need Node.js and npm; machines that already have them (from any
+# source) keep theirs.
+if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -333,8 +333,10 @@ json OpenAIBackend::BuildBody(const Request& request, bool stream) const {
     body["messages"] = std::move(messages);
   }
   body["max_tokens"] = p.max_tokens;
-  body["temperature"] = p.temperature;
-  body["top_p"] = p.top_p;
+  // Floats are sent as the decimal the caller meant (0.7, not 0.699999988079071).
+  auto decimal = [](float v) { return std::round(static_cast<double>(v) * 1e6) / 1e6; };
+  body["temperature"] = decimal(p.temperature);
+  body["top_p"] = decimal(p.top_p);
   if (p.seed) body["seed"] = *p.seed;
   if (!p.stop.empty()) body["stop"] = p.stop;
   if (stream) {

@@ -184,6 +184,11 @@ Expected<ServiceResponse> Gateway::Handle(const ServiceRequest& in,
   context.budget_remaining_fraction =
       budget->epsilon > 0 ? std::clamp(budget->remaining / budget->epsilon, 0.0, 1.0) : 0.0;
   context.images = static_cast<int>(in.image_urls.size());
+  {
+    std::lock_guard lock(last_route_mu_);
+    auto it = last_route_.find(in.user_id);
+    if (it != last_route_.end()) context.previous_route = it->second;
+  }
   RouteDecision decision = parts_.policy->Decide(context);
   Route route = decision.route;
   call.policy_reason = decision.reason;
@@ -215,6 +220,11 @@ Expected<ServiceResponse> Gateway::Handle(const ServiceRequest& in,
   Expected<backend::Result> result =
       route == Route::kLocal ? RunLocal(call) : RunRemote(call);
   report.route = std::string(RouteName(call.route));
+  {
+    std::lock_guard lock(last_route_mu_);
+    if (last_route_.size() > 100000) last_route_.clear();  // bounded: a hint, not state
+    last_route_[in.user_id] = static_cast<int>(call.route);
+  }
   if (!result.ok() && call.status == "ok") call.status = "error: " + result.status().message();
 
   // 4. Account: one audit row per request (charges were made before sending).

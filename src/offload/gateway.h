@@ -20,6 +20,8 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -81,6 +83,8 @@ class Gateway : public Service {
   GatewayOptions options_;
   GatewayParts parts_;
   ConversationVaults vaults_;
+  std::mutex last_route_mu_;
+  std::unordered_map<std::string, int> last_route_;  // user id -> last route used
 };
 
 }  // namespace ptmo::offload

@@ -28,7 +28,7 @@ struct RouteContext {
   privacy::Level level = privacy::Level::kPublic;
   double score = 0.0;                   // the privacy guard's score in [0, 1]
   double budget_remaining_fraction = 1.0;  // privacy budget left in this window, in [0, 1]
-  int previous_route = 0;               // 0 local, 1 cloud, 2 hybrid (this conversation)
+  int previous_route = -1;  // this user's last route: 0 local, 1 cloud, 2 hybrid; -1 none yet
   int images = 0;                       // image parts in the request
 };
 

@@ -182,7 +182,8 @@ Status ReadRoute(TableReader& r, const std::string& key, offload::Route* out) {
   return Status::Ok();
 }
 
-Status ReadGateway(const toml::table* t, const std::string& src, NodeConfig* c) {
+Status ReadGateway(const toml::table* t, const std::string& src, const std::string& dir,
+                   NodeConfig* c) {
   TableReader r(t, "gateway", src);
   PTMO_RETURN_IF_ERROR(r.Get("model", &c->gateway.model_id));
   std::string mask(privacy::MaskModeName(c->gateway.mask_mode));
@@ -196,8 +197,12 @@ Status ReadGateway(const toml::table* t, const std::string& src, NodeConfig* c) 
   if (!strategy) return r.Error("decompose", "'" + decompose + "' is not sentence/clause/entity");
   c->gateway.decompose = *strategy;
   PTMO_RETURN_IF_ERROR(r.Get("policy", &c->policy));
-  if (c->policy != "threshold") {
-    return r.Error("policy", "'" + c->policy + "' is not a known policy (\"threshold\")");
+  PTMO_RETURN_IF_ERROR(r.GetPath("policy_file", dir, &c->policy_file));
+  if (c->policy != "threshold" && c->policy != "learned") {
+    return r.Error("policy", "'" + c->policy + "' is not \"threshold\" or \"learned\"");
+  }
+  if (c->policy == "learned" && c->policy_file.empty()) {
+    return r.Error("policy_file", "required with policy = \"learned\"");
   }
   PTMO_RETURN_IF_ERROR(ReadRoute(r, "public", &c->routes.for_public));
   PTMO_RETURN_IF_ERROR(ReadRoute(r, "semi_sensitive", &c->routes.for_semi_sensitive));
@@ -255,7 +260,7 @@ Expected<NodeConfig> ParseNodeConfig(const std::string& toml_text, const std::st
   PTMO_ASSIGN_OR_RETURN(const toml::table* local, table("local"));
   PTMO_RETURN_IF_ERROR(ReadLocal(local, source, base_dir, &c));
   PTMO_ASSIGN_OR_RETURN(const toml::table* gateway, table("gateway"));
-  PTMO_RETURN_IF_ERROR(ReadGateway(gateway, source, &c));
+  PTMO_RETURN_IF_ERROR(ReadGateway(gateway, source, base_dir, &c));
   PTMO_ASSIGN_OR_RETURN(const toml::table* priv, table("privacy"));
   PTMO_RETURN_IF_ERROR(ReadPrivacy(priv, source, base_dir, &c));
 

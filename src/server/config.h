@@ -10,7 +10,8 @@
 //             read_timeout_s, max_retries, ca_file, verify_certificate,
 //             usd_per_1k_prompt_tokens, usd_per_1k_completion_tokens
 //   [gateway] model, mask ("placeholder"|"surrogate"|"hash"|"redact"), decompose,
-//             policy ("threshold"), public, semi_sensitive, private (routes)
+//             policy ("threshold" | "learned"), policy_file (a `ptmo policy train` output),
+//             public, semi_sensitive, private (threshold routes)
 //   [privacy] budget_db, epsilon, window_s, audit_db, ner (true/false)
 // Relative paths are relative to the config file's directory. docs/server.md has an example.
 #pragma once
@@ -34,7 +35,8 @@ struct NodeConfig {
   std::vector<backend::OpenAIBackendOptions> clouds;
   offload::GatewayOptions gateway;
   offload::ThresholdRoutes routes;
-  std::string policy = "threshold";
+  std::string policy = "threshold";  // or "learned" (then policy_file)
+  std::string policy_file;
   privacy::BudgetConfig budget;
   std::string budget_db = "ptmo-budget.db";
   std::string audit_db = "ptmo-audit.db";

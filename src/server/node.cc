@@ -1,5 +1,6 @@
 #include "server/node.h"
 
+#include "offload/learned_route_policy.h"
 #include "privacy/audit/audit_log.h"
 #include "privacy/budget/budget_ledger.h"
 
@@ -45,7 +46,11 @@ Expected<std::unique_ptr<Node>> Node::Start(const NodeConfig& config) {
     PTMO_ASSIGN_OR_RETURN(std::unique_ptr<privacy::AuditLog> audit,
                           privacy::AuditLog::Open(config.audit_db));
     parts.audit = std::move(audit);
-    parts.policy = offload::MakeThresholdPolicy(config.routes);
+    if (config.policy == "learned") {
+      PTMO_ASSIGN_OR_RETURN(parts.policy, offload::LoadLearnedRoutePolicy(config.policy_file));
+    } else {
+      parts.policy = offload::MakeThresholdPolicy(config.routes);
+    }
     PTMO_ASSIGN_OR_RETURN(std::unique_ptr<offload::Gateway> gateway,
                           offload::Gateway::Create(config.gateway, std::move(parts)));
     node->service_ = std::move(gateway);

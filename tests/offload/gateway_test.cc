@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "offload/learned_route_policy.h"
 #include "offload/test_backends.h"
 
 namespace ptmo::offload {
@@ -272,6 +273,30 @@ TEST(ConversationVaults, DerivedIdIgnoresLaterTurns) {
   EXPECT_EQ(DeriveConversationId(turn1, ""), DeriveConversationId(turn2, ""));
   std::vector<backend::Message> other = {{"system", "be brief"}, {"user", "hey"}};
   EXPECT_NE(DeriveConversationId(turn1, ""), DeriveConversationId(other, ""));
+}
+
+}  // namespace
+}  // namespace ptmo::offload
+
+namespace ptmo::offload {
+namespace {
+
+TEST(LearnedRoutePolicy, MapsActionsToRoutes) {
+  policy::BaselineOptions o;
+  auto local = MakeLearnedRoutePolicy(policy::MakeLocalPolicy(o));
+  auto cloud = MakeLearnedRoutePolicy(policy::MakeCloudPolicy(o, false));
+  RouteContext c;
+  c.level = privacy::Level::kSemiSensitive;
+  c.score = 0.5;
+  EXPECT_EQ(local->Decide(c).route, Route::kLocal);
+  EXPECT_EQ(cloud->Decide(c).route, Route::kCloud);
+  EXPECT_NE(cloud->Decide(c).reason.find("action"), std::string::npos);
+}
+
+TEST(LearnedRoutePolicy, UnreadableFileIsAnError) {
+  auto p = LoadLearnedRoutePolicy("/nonexistent.policy");
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("/nonexistent.policy"), std::string::npos);
 }
 
 }  // namespace

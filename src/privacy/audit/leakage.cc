@@ -13,24 +13,27 @@ namespace ptmo::privacy {
 namespace {
 
 // Appends every string, key and number of `j` to *out, one per line.
-void CollectJsonText(const nlohmann::json& j, std::string* out) {
+// The values of a JSON document, one text per leaf: each string value and each integer. Keys
+// are the API's field names, not data. Leaves are analyzed one by one, as the gateway masks
+// them, so neighbouring fields cannot run together into false spans.
+void CollectJsonLeaves(const nlohmann::json& j, std::vector<std::string>* out) {
   switch (j.type()) {
     case nlohmann::json::value_t::object:
-      for (auto it = j.begin(); it != j.end(); ++it) {
-        out->append(it.key()).push_back('\n');
-        CollectJsonText(it.value(), out);
-      }
+      for (auto it = j.begin(); it != j.end(); ++it) CollectJsonLeaves(it.value(), out);
       break;
     case nlohmann::json::value_t::array:
-      for (const auto& x : j) CollectJsonText(x, out);
+      for (const auto& x : j) CollectJsonLeaves(x, out);
       break;
     case nlohmann::json::value_t::string:
-      out->append(j.get_ref<const std::string&>()).push_back('\n');
+      out->push_back(j.get_ref<const std::string&>());
       break;
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned:
-    case nlohmann::json::value_t::number_float: out->append(j.dump()).push_back('\n'); break;
-    default: break;
+      // Integers could be an identifier sent as a number; fractions are sampling settings.
+      out->push_back(j.dump());
+      break;
+    default:
+      break;
   }
 }
 
@@ -132,27 +135,32 @@ Expected<LeakageReport> AuditLeakage(AuditLog& log, const Analyzer& analyzer,
     ++report.payloads;
     report.payload_bytes += static_cast<int64_t>(r.payload.size());
 
-    std::string text;
+    std::vector<std::string> leaves;
     bool decoded = false;
     if (options.decode_json) {
       auto j = nlohmann::json::parse(r.payload, nullptr, /*allow_exceptions=*/false);
       if (!j.is_discarded() && (j.is_object() || j.is_array())) {
-        CollectJsonText(j, &text);
+        CollectJsonLeaves(j, &leaves);
         decoded = true;
         ++report.json_payloads;
       }
     }
     if (!decoded) {
-      text = r.payload;
-      if (SanitizeUtf8(&text)) ++report.invalid_utf8_payloads;
+      leaves.push_back(r.payload);
+      if (SanitizeUtf8(&leaves.back())) ++report.invalid_utf8_payloads;
     }
+    std::string text;  // the decoded values, for the verbatim secret search
+    for (const std::string& leaf : leaves) text.append(leaf).push_back('\n');
 
     LeakageOffender offender;
     std::vector<Span> spans;
-    Status found = FindRealSpans(analyzer, text, &spans, &report.pseudonym_spans);
-    if (!found.ok()) {
-      inner = Status(found.code(), "audit record " + std::to_string(r.id) + ": " + found.message());
-      return false;
+    for (const std::string& leaf : leaves) {
+      Status found = FindRealSpans(analyzer, leaf, &spans, &report.pseudonym_spans);
+      if (!found.ok()) {
+        inner =
+            Status(found.code(), "audit record " + std::to_string(r.id) + ": " + found.message());
+        return false;
+      }
     }
     for (const Span& s : spans) {
       ++offender.pii[s.type];
