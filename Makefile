@@ -35,16 +35,20 @@ asan: deps
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j$(JOBS)
 
-# libFuzzer on the scanner (clang): FUZZ_RUNS inputs from a fixed seed, so a run is repeatable.
+# libFuzzer on the scanner and the GGUF reader (clang): FUZZ_RUNS inputs from a fixed seed, so a run is repeatable.
 fuzz: deps
 	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DPTMO_FUZZ=ON -DPTMO_BUILD_TESTS=OFF -DPTMO_BUILD_BENCH=OFF \
 	  -DPTMO_SANITIZE=ON -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link >/dev/null
-	@ninja -C $(FUZZ_BUILD) -j$(JOBS) scan_fuzzer
+	@ninja -C $(FUZZ_BUILD) -j$(JOBS) scan_fuzzer gguf_fuzzer
 	@mkdir -p $(FUZZ_BUILD)/corpus && cp -n fuzz/corpus/scan/* $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
 	@set -o pipefail; PTMO_DATA_DIR=$(CURDIR)/data $(FUZZ_BUILD)/scan_fuzzer \
 	  -runs=$(FUZZ_RUNS) -seed=1 -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
 	  -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus 2>&1 | tail -n 25
+	@mkdir -p $(FUZZ_BUILD)/corpus-gguf && cp -n fuzz/corpus/gguf/* $(FUZZ_BUILD)/corpus-gguf/ 2>/dev/null || true
+	@set -o pipefail; $(FUZZ_BUILD)/gguf_fuzzer -runs=$(FUZZ_RUNS) -seed=1 -max_len=131072 \
+	  -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ \
+	  $(FUZZ_BUILD)/corpus-gguf 2>&1 | tail -n 12
 
 format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <span>
@@ -21,6 +22,7 @@
 #include "engine/model.h"
 #include "tensor/cpu_features.h"
 #include "tensor/dtype.h"
+#include "tensor/kernels.h"
 #include "tensor/thread_pool.h"
 
 namespace ptmo::cli {
@@ -36,6 +38,7 @@ struct BenchEngineFlags {
   int rounds = 3;
   int64_t bandwidth_mib = 1024;  // large enough to defeat any cache
   int bandwidth_passes = 5;
+  std::string kernels = "best";
 };
 
 double Seconds(Clock::time_point a, Clock::time_point b) {
@@ -123,6 +126,29 @@ Expected<Bandwidth> MeasureReadBandwidth(int64_t mib, int passes, tensor::Thread
   return result;
 }
 
+// ---- memory ----
+
+// A "Vm..." / "Rss..." line of /proc/self/status in bytes; -1 when unavailable (not Linux).
+int64_t ProcStatusBytes(const std::string& field) {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return -1;
+  char line[256];
+  int64_t kb = -1;
+  const std::string prefix = field + ":";
+  while (std::fgets(line, sizeof(line), f) != nullptr) {
+    if (std::strncmp(line, prefix.c_str(), prefix.size()) == 0) {
+      kb = std::strtoll(line + prefix.size(), nullptr, 10);
+      break;
+    }
+  }
+  std::fclose(f);
+  return kb < 0 ? -1 : kb * 1024;
+}
+
+std::string Megabytes(int64_t bytes) {
+  return bytes < 0 ? std::string("n/a") : Fixed(static_cast<double>(bytes) / 1e6, 1) + " MB";
+}
+
 // ---- model speed ----
 
 struct RoundTimes {
@@ -166,9 +192,25 @@ std::string MatrixTypes(const engine::ModelWeights& w) {
   return out;
 }
 
+const tensor::Kernels* KernelSet(const std::string& name) {
+  if (name == "best") return &tensor::BestKernels();
+  if (name == "scalar") return &tensor::ScalarKernels();
+  if (name == "avx2") return tensor::Avx2Kernels();
+  if (name == "avx512vnni") return tensor::Avx512VnniKernels();
+  return nullptr;
+}
+
 int RunBenchEngine(const BenchEngineFlags& f) {
+  const tensor::Kernels* kernels = KernelSet(f.kernels);
+  if (kernels == nullptr) {
+    return Fail("--kernels '" + f.kernels +
+                "' is not available on this CPU (best, scalar, avx2, avx512vnni)");
+  }
+  const int64_t rss_before_load = ProcStatusBytes("VmRSS");
+  const auto load_start = Clock::now();
   auto model = engine::Model::Load(f.model);
   if (!model.ok()) return Fail(model.status());
+  const double load_s = Seconds(load_start, Clock::now());
   const engine::ModelConfig& c = (*model)->config();
   const int64_t needed = int64_t{f.prompt_tokens} + f.gen_tokens;
   if (needed > c.n_ctx_train) {
@@ -180,6 +222,7 @@ int RunBenchEngine(const BenchEngineFlags& f) {
   engine::SessionOptions so;
   so.n_ctx = needed;
   so.pool = &pool;
+  so.kernels = kernels;
   auto session = engine::Session::Create(**model, so);
   if (!session.ok()) return Fail(session.status());
 
@@ -204,6 +247,13 @@ int RunBenchEngine(const BenchEngineFlags& f) {
   }
   const double pp_median = Median(pp);
   const double tg_median = Median(tg);
+  // After the rounds every weight has been read (file pages resident) and before the bandwidth
+  // buffer exists: the engine's own footprint.
+  const int64_t rss = ProcStatusBytes("VmRSS");
+  const int64_t rss_file = ProcStatusBytes("RssFile");
+  const int64_t rss_anon = ProcStatusBytes("RssAnon");
+  const auto file_size = static_cast<int64_t>((*model)->gguf().file_size());
+  const auto kv_bytes = static_cast<int64_t>((*session)->kv_cache().bytes());
 
   auto bw = MeasureReadBandwidth(f.bandwidth_mib, f.bandwidth_passes, pool);
   if (!bw.ok()) return Fail(bw.status());
@@ -218,7 +268,8 @@ int RunBenchEngine(const BenchEngineFlags& f) {
   std::cout << "model   " << f.model << ": " << c.arch_name << ", " << c.n_layer << " layers, "
             << c.n_embd << " wide, vocab " << c.n_vocab << ", matrices " << MatrixTypes(w)
             << (c.tied_output ? ", tied output" : "") << "\n";
-  std::cout << "threads " << f.threads << ", rounds " << f.rounds << " (median; range shown)\n\n";
+  std::cout << "threads " << f.threads << ", kernels " << kernels->name << ", rounds " << f.rounds
+            << " (median; range shown)\n\n";
   Table t({"MEASURE", "VALUE", "NOTE"});
   t.AddRow({"prompt processing", Fixed(pp_median, 1) + " tok/s",
             std::to_string(f.prompt_tokens) + " tokens; " + range(pp)});
@@ -231,7 +282,16 @@ int RunBenchEngine(const BenchEngineFlags& f) {
             "every matrix + output + 1 embedding row"});
   t.AddRow({"bandwidth limit", Fixed(limit, 1) + " tok/s", "bandwidth / bytes per token"});
   t.AddRow({"generation vs limit", Fixed(100.0 * tg_median / limit, 1) + " %", ""});
-  t.Print(std::cout);
+  t.AddRow({"model load", Fixed(load_s * 1e3, 1) + " ms",
+            "map + check tensors; file " + Megabytes(file_size)});
+  // Resident memory the model added: the process's VmRSS now minus before loading (the binary
+  // and its libraries), against what it should be: the file (mapped, so its pages count once
+  // touched) plus the KV cache plus scratch.
+  t.AddRow({"resident memory (model)", Megabytes(rss - rss_before_load),
+            "file " + Megabytes(file_size) + " + KV " + Megabytes(kv_bytes) + "; VmRSS " +
+                Megabytes(rss) + " (file pages " + Megabytes(rss_file) + ", anon " +
+                Megabytes(rss_anon) + ")"});
+  t.Print(std::cout, 80);
   g_bandwidth_sink = bw->checksum;  // the sums are used, so the reads stay
   return 0;
 }
@@ -263,6 +323,9 @@ void RegisterBenchEngine(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--bandwidth-passes", flags->bandwidth_passes, "Timed passes over the buffer")
       ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_option("--kernels", flags->kernels,
+                  "Kernel set: best, scalar, avx2 or avx512vnni (to compare them)")
       ->capture_default_str();
   cmd->callback([flags, exit_code] { *exit_code = RunBenchEngine(*flags); });
 }

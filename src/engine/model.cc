@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "tensor/f16.h"
+#include "tensor/matvec.h"
 #include "tensor/quantize.h"
 
 namespace ptmo::engine {
@@ -49,38 +50,6 @@ float Silu(float x) {
 
 size_t RoundUp4(size_t n) {
   return (n + 3) & ~size_t{3};
-}
-
-// out[t][r] = dot(row r of w, row t of x) for t < n: the batched sibling of tensor::MatVec
-// (same kernels, same prepared activations, so a row's result is bit-identical to MatVec's).
-// Rows are split across the pool; within a task each weight row is read once from memory and
-// multiplied with every token's activations while it sits in the L1 cache, which is what
-// makes prefill faster than n separate matvecs.
-// TODO(tensor): move next to MatVec in tensor/matvec.h once that module takes batched calls.
-void MatMul(const WeightMatrix& w, const uint8_t* x, size_t x_stride, int64_t n, float* out,
-            const tensor::Kernels& kernels, tensor::ThreadPool* pool) {
-  const tensor::VecDotFn dot = kernels.ForWeights(w.type);
-  assert(dot != nullptr);
-  const size_t row_bytes = *tensor::RowBytes(w.type, w.cols);
-  const auto* base = static_cast<const uint8_t*>(w.data);
-  const int threads = pool != nullptr ? pool->num_threads() : 1;
-  const int64_t per_task = std::max<int64_t>(1, (w.rows + 4 * threads - 1) / (4 * threads));
-  const int64_t tasks = (w.rows + per_task - 1) / per_task;
-  auto run_task = [&](int64_t task) {
-    const int64_t begin = task * per_task;
-    const int64_t end = std::min(w.rows, begin + per_task);
-    for (int64_t r = begin; r < end; ++r) {
-      const uint8_t* row = base + static_cast<size_t>(r) * row_bytes;
-      for (int64_t t = 0; t < n; ++t) {
-        out[t * w.rows + r] = dot(w.cols, row, x + static_cast<size_t>(t) * x_stride);
-      }
-    }
-  };
-  if (pool != nullptr && tasks > 1) {
-    pool->ParallelFor(tasks, run_task);
-  } else {
-    for (int64_t t = 0; t < tasks; ++t) run_task(t);
-  }
 }
 
 }  // namespace
@@ -327,9 +296,10 @@ void Session::Layer(int64_t l, int64_t start_pos, int64_t n, float* x) {
   }
 
   // qkv matmuls for these tokens (qwen2 adds biases)
-  Linear(l, LinearKind::kQ, w.wq, s_.xb.data(), s_.q.data(), n);
-  Linear(l, LinearKind::kK, w.wk, s_.xb.data(), s_.k.data(), n);
-  Linear(l, LinearKind::kV, w.wv, s_.xb.data(), s_.v.data(), n);
+  Linear(l, s_.xb.data(), n,
+         {{LinearKind::kQ, &w.wq, s_.q.data()},
+          {LinearKind::kK, &w.wk, s_.k.data()},
+          {LinearKind::kV, &w.wv, s_.v.data()}});
   if (w.bq != nullptr) {
     for (int64_t t = 0; t < n; ++t) {
       for (int64_t i = 0; i < d; ++i) s_.q[t * d + i] += w.bq[i];
@@ -355,7 +325,7 @@ void Session::Layer(int64_t l, int64_t start_pos, int64_t n, float* x) {
   Attention(l, start_pos, n);
 
   // output projection and residual connection
-  Linear(l, LinearKind::kO, w.wo, s_.att.data(), s_.proj.data(), n);
+  Linear(l, s_.att.data(), n, {{LinearKind::kO, &w.wo, s_.proj.data()}});
   for (int64_t i = 0; i < n * d; ++i) x[i] += s_.proj[i];
 
   // ffn rmsnorm
@@ -364,10 +334,11 @@ void Session::Layer(int64_t l, int64_t start_pos, int64_t n, float* x) {
   }
 
   // SwiGLU feed-forward: down(silu(gate(x)) * up(x)), then residual connection
-  Linear(l, LinearKind::kGate, w.w_gate, s_.xb.data(), s_.gate.data(), n);
-  Linear(l, LinearKind::kUp, w.w_up, s_.xb.data(), s_.up.data(), n);
+  Linear(
+      l, s_.xb.data(), n,
+      {{LinearKind::kGate, &w.w_gate, s_.gate.data()}, {LinearKind::kUp, &w.w_up, s_.up.data()}});
   for (int64_t i = 0; i < n * c.n_ff; ++i) s_.gate[i] = Silu(s_.gate[i]) * s_.up[i];
-  Linear(l, LinearKind::kDown, w.w_down, s_.gate.data(), s_.proj.data(), n);
+  Linear(l, s_.gate.data(), n, {{LinearKind::kDown, &w.w_down, s_.proj.data()}});
   for (int64_t i = 0; i < n * d; ++i) x[i] += s_.proj[i];
 }
 
@@ -461,31 +432,47 @@ void Session::Rope(float* vec, int64_t n_heads, const float* cos, const float* s
   }
 }
 
-// out = W in for n token rows: quantize the inputs as w's kernel needs, multiply, then let the
-// hook (if any) adjust the result.
-void Session::Linear(int64_t layer, LinearKind kind, const WeightMatrix& w, const float* in,
-                     float* out, int64_t n) {
+// out = W in for each of `outs` (matrices reading the same n input rows): quantize the inputs
+// once as the weights' kernels need, multiply all matrices in one pass over the thread pool,
+// then let the hook (if any) adjust each result, in the order given.
+void Session::Linear(int64_t layer, const float* in, int64_t n,
+                     std::initializer_list<LinearOut> outs) {
+  const WeightMatrix& first = *outs.begin()->w;
+  bool shared = outs.size() <= static_cast<size_t>(tensor::kMaxMatMulJobs);
+  for (const LinearOut& o : outs) {
+    shared = shared && o.w->cols == first.cols &&
+             tensor::ActivationType(o.w->type) == tensor::ActivationType(first.type);
+  }
+  if (!shared) {  // matrices wanting different activation layouts: one at a time
+    for (const LinearOut& o : outs) Linear(layer, in, n, {o});
+    return;
+  }
   PreparedRows& a = s_.act;
-  a.type = tensor::ActivationType(w.type);
-  a.stride = RoundUp4(*tensor::RowBytes(a.type, w.cols));
+  a.type = tensor::ActivationType(first.type);
+  a.stride = RoundUp4(*tensor::RowBytes(a.type, first.cols));
   auto* base = reinterpret_cast<uint8_t*>(a.storage.data());
   auto prepare = [&](int64_t t) {
-    tensor::PrepareActivations(w.type, in + t * w.cols, base + t * a.stride, w.cols);
+    tensor::PrepareActivations(first.type, in + t * first.cols, base + t * a.stride, first.cols);
   };
   if (pool_ != nullptr && n > 1) {
     pool_->ParallelFor(n, prepare);
   } else {
     for (int64_t t = 0; t < n; ++t) prepare(t);
   }
-  MatMul(w, base, a.stride, n, out, kernels_, pool_);
-  if (hook_ != nullptr) {
+  tensor::MatMulJob jobs[tensor::kMaxMatMulJobs];
+  size_t count = 0;
+  for (const LinearOut& o : outs) jobs[count++] = {*o.w, o.out};
+  tensor::MatMulGroup(std::span<const tensor::MatMulJob>(jobs, count), base, a.stride, n,
+                      {.kernels = &kernels_, .pool = pool_});
+  if (hook_ == nullptr) return;
+  for (const LinearOut& o : outs) {
     hook_->OnLinear({.layer = layer,
-                     .kind = kind,
+                     .kind = o.kind,
                      .n_tokens = n,
-                     .in_dim = w.cols,
-                     .out_dim = w.rows,
+                     .in_dim = o.w->cols,
+                     .out_dim = o.w->rows,
                      .in = in,
-                     .out = out});
+                     .out = o.out});
   }
 }
 
@@ -495,7 +482,7 @@ void Session::HeadRows(const float* hidden, int64_t n) {
   for (int64_t t = 0; t < n; ++t) {
     RmsNorm(&s_.xb[t * d], hidden + t * d, weights_.output_norm, d, config_.rms_eps);
   }
-  Linear(-1, LinearKind::kOutput, weights_.output, s_.xb.data(), s_.logits.data(), n);
+  Linear(-1, s_.xb.data(), n, {{LinearKind::kOutput, &weights_.output, s_.logits.data()}});
 }
 
 }  // namespace ptmo::engine

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
@@ -200,8 +201,13 @@ class Session {
   void Attention(int64_t l, int64_t start_pos, int64_t n);
   void RopeTables(int64_t start_pos, int64_t n);
   void Rope(float* vec, int64_t n_heads, const float* cos, const float* sin) const;
-  void Linear(int64_t layer, LinearKind kind, const tensor::WeightMatrix& w, const float* in,
-              float* out, int64_t n);
+  // One matrix product of a Linear step and where its n rows of output go.
+  struct LinearOut {
+    LinearKind kind;
+    const tensor::WeightMatrix* w;
+    float* out;
+  };
+  void Linear(int64_t layer, const float* in, int64_t n, std::initializer_list<LinearOut> outs);
   void HeadRows(const float* hidden, int64_t n);
 
   const ModelConfig& config_;

@@ -11,9 +11,14 @@ struct CpuFeatures {
   bool avx2 = false;
   bool fma = false;
   bool f16c = false;
+  bool avx512vnni = false;
+  bool avx512vl = false;
+  bool avx512bw = false;
 
   // The AVX2 kernel set needs all three.
   bool HasAvx2Set() const { return avx2 && fma && f16c; }
+  // The VNNI tiles use vpdpbusd on 256-bit registers (EVEX: VNNI + VL, BW for byte ops).
+  bool HasAvx512VnniSet() const { return avx512vnni && avx512vl && avx512bw; }
 };
 
 // The host CPU's features. Detected on the first call (which includes the operating system's

@@ -21,6 +21,18 @@ VecDotFn Kernels::ForWeights(DType type) const {
   }
 }
 
+DotTileFn Kernels::TileForWeights(DType type) const {
+  switch (type) {
+    case DType::kF32: return tile_f32;
+    case DType::kF16: return tile_f16;
+    case DType::kQ4_0: return tile_q4_0;
+    case DType::kQ8_0: return tile_q8_0;
+    case DType::kQ4_K: return tile_q4_k;
+    case DType::kQ6_K: return tile_q6_k;
+    default: return nullptr;
+  }
+}
+
 DType ActivationType(DType weight_type) {
   switch (weight_type) {
     case DType::kQ4_0:
@@ -51,7 +63,16 @@ const Kernels* Avx2Kernels() {
   return kTable;
 }
 
+const Kernels* Avx512VnniKernels() {
+  static const Kernels* const kTable =
+      HostCpuFeatures().HasAvx2Set() && HostCpuFeatures().HasAvx512VnniSet()
+          ? internal::Avx512VnniKernelTable()
+          : nullptr;
+  return kTable;
+}
+
 const Kernels& BestKernels() {
+  if (const Kernels* vnni = Avx512VnniKernels(); vnni != nullptr) return *vnni;
   const Kernels* avx2 = Avx2Kernels();
   return avx2 != nullptr ? *avx2 : ScalarKernels();
 }

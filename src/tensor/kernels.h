@@ -22,6 +22,7 @@
 // Q4_K/Q6_K blocks, 4 for F32 and Q8_K). Thread-safe; no allocation.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "tensor/dtype.h"
@@ -30,18 +31,38 @@ namespace ptmo::tensor {
 
 using VecDotFn = float (*)(int64_t n, const void* w, const void* x);
 
+// A tile of dot products, the building block of MatVec and MatMul (matvec.h):
+//
+//   out[t * out_stride + r] = dot(n, w + r * w_stride, x + t * x_stride)
+//
+// for every row r < nr and activation row t < nt. Each result is bit-identical to the same
+// set's VecDotFn on that pair, whatever nr and nt are (a tile only shares loads, unpacking and
+// scale decoding between pairs; every pair keeps its own accumulation in the same order), so
+// batch sizes and thread splits never change a result. Strides are in bytes (out_stride in
+// floats); alignment as for VecDotFn. Thread-safe; no allocation.
+using DotTileFn = void (*)(int64_t n, const void* w, size_t w_stride, int64_t nr, const void* x,
+                           size_t x_stride, int64_t nt, float* out, size_t out_stride);
+
 // One implementation of every kernel. Tables are immutable and live for the program.
 struct Kernels {
-  const char* name;  // "scalar" or "avx2"
+  const char* name;  // "scalar", "avx2" or "avx512vnni"
   VecDotFn dot_f32;
   VecDotFn dot_f16;
   VecDotFn dot_q4_0;
   VecDotFn dot_q8_0;
   VecDotFn dot_q4_k;
   VecDotFn dot_q6_k;
+  DotTileFn tile_f32;
+  DotTileFn tile_f16;
+  DotTileFn tile_q4_0;
+  DotTileFn tile_q8_0;
+  DotTileFn tile_q4_k;
+  DotTileFn tile_q6_k;
 
   // The dot kernel for weights of `type`, or nullptr when the type is not supported.
   VecDotFn ForWeights(DType type) const;
+  // The tile kernel for weights of `type`, or nullptr when the type is not supported.
+  DotTileFn TileForWeights(DType type) const;
 };
 
 // The activation layout that weights of `type` consume (table above). Only meaningful for
@@ -61,7 +82,13 @@ const Kernels& ScalarKernels();
 // AVX2+FMA+F16C kernels, or nullptr when the CPU (or the build architecture) lacks them.
 const Kernels* Avx2Kernels();
 
-// The fastest set the CPU supports (chosen once).
+// The AVX2 set with the Q4_0 and Q8_0 tiles on AVX512-VNNI's vpdpbusd (256-bit registers, so
+// no AVX-512 frequency penalty), or nullptr when the CPU lacks AVX512 VNNI/VL/BW. Its integer
+// lane sums equal the AVX2 kernels' and the float steps are the same, so every result is
+// bit-identical to Avx2Kernels()'s; only the speed differs.
+const Kernels* Avx512VnniKernels();
+
+// The fastest set the CPU supports (chosen once): avx512vnni, else avx2, else scalar.
 const Kernels& BestKernels();
 
 }  // namespace ptmo::tensor

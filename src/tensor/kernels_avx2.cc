@@ -9,6 +9,7 @@
 #include <immintrin.h>
 
 #include <cassert>
+#include <cstring>
 
 #include "tensor/quant_blocks.h"
 
@@ -42,25 +43,6 @@ PTMO_AVX2 inline int HorizontalSum(__m256i v) {
 
 PTMO_AVX2 inline float HalfToFloatF16c(Half h) {
   return _cvtsh_ss(h);
-}
-
-// Sum of products of signed bytes, as 8 int32 lanes. maddubs multiplies unsigned by signed
-// bytes, so take |x| and move x's sign onto y. Exact unless a byte is -128 (then a pair can
-// saturate int16, as in llama.cpp's kernel); Q8_0 quantization yields [-127, 127] and Q4_0
-// nibbles [-8, 7].
-PTMO_AVX2 inline __m256i DotSignedBytes(__m256i x, __m256i y) {
-  const __m256i ax = _mm256_sign_epi8(x, x);
-  const __m256i sy = _mm256_sign_epi8(y, x);
-  const __m256i pairs = _mm256_maddubs_epi16(ax, sy);
-  return _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
-}
-
-// 32 Q4_0 weights as signed bytes in [-8, 7], in element order.
-PTMO_AVX2 inline __m256i UnpackQ4_0(const uint8_t* qs) {
-  const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
-  const __m256i both = _mm256_set_m128i(_mm_srli_epi16(packed, 4), packed);
-  const __m256i nibbles = _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
-  return _mm256_sub_epi8(nibbles, _mm256_set1_epi8(8));
 }
 
 PTMO_AVX2 float DotF32(int64_t n, const void* vw, const void* vx) {
@@ -105,96 +87,121 @@ PTMO_AVX2 float DotF16(int64_t n, const void* vw, const void* vx) {
   return sum;
 }
 
-PTMO_AVX2 float DotQ4_0(int64_t n, const void* vw, const void* vx) {
-  assert(n % kQK4_0 == 0);
-  const BlockQ4_0* w = static_cast<const BlockQ4_0*>(vw);
-  const BlockQ8_0* x = static_cast<const BlockQ8_0*>(vx);
-  const int64_t nb = n / kQK4_0;
-  // Two accumulators: consecutive blocks' FMAs do not wait on each other.
-  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-  int64_t b = 0;
-  for (; b + 2 <= nb; b += 2) {
-    const __m256 d0 = _mm256_set1_ps(HalfToFloatF16c(w[b].d) * HalfToFloatF16c(x[b].d));
-    const __m256 d1 = _mm256_set1_ps(HalfToFloatF16c(w[b + 1].d) * HalfToFloatF16c(x[b + 1].d));
-    const __m256i p0 = DotSignedBytes(
-        UnpackQ4_0(w[b].qs), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].qs)));
-    const __m256i p1 = DotSignedBytes(
-        UnpackQ4_0(w[b + 1].qs), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b + 1].qs)));
-    acc0 = _mm256_fmadd_ps(d0, _mm256_cvtepi32_ps(p0), acc0);
-    acc1 = _mm256_fmadd_ps(d1, _mm256_cvtepi32_ps(p1), acc1);
-  }
-  for (; b < nb; ++b) {
-    const __m256 d = _mm256_set1_ps(HalfToFloatF16c(w[b].d) * HalfToFloatF16c(x[b].d));
-    const __m256i p = DotSignedBytes(UnpackQ4_0(w[b].qs),
-                                     _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].qs)));
-    acc0 = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(p), acc0);
-  }
-  return HorizontalSum(_mm256_add_ps(acc0, acc1));
-}
-
-PTMO_AVX2 float DotQ8_0(int64_t n, const void* vw, const void* vx) {
-  assert(n % kQK8_0 == 0);
-  const BlockQ8_0* w = static_cast<const BlockQ8_0*>(vw);
-  const BlockQ8_0* x = static_cast<const BlockQ8_0*>(vx);
-  const int64_t nb = n / kQK8_0;
-  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-  int64_t b = 0;
-  for (; b + 2 <= nb; b += 2) {
-    const __m256 d0 = _mm256_set1_ps(HalfToFloatF16c(w[b].d) * HalfToFloatF16c(x[b].d));
-    const __m256 d1 = _mm256_set1_ps(HalfToFloatF16c(w[b + 1].d) * HalfToFloatF16c(x[b + 1].d));
-    const __m256i p0 =
-        DotSignedBytes(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[b].qs)),
-                       _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].qs)));
-    const __m256i p1 =
-        DotSignedBytes(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[b + 1].qs)),
-                       _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b + 1].qs)));
-    acc0 = _mm256_fmadd_ps(d0, _mm256_cvtepi32_ps(p0), acc0);
-    acc1 = _mm256_fmadd_ps(d1, _mm256_cvtepi32_ps(p1), acc1);
-  }
-  for (; b < nb; ++b) {
-    const __m256 d = _mm256_set1_ps(HalfToFloatF16c(w[b].d) * HalfToFloatF16c(x[b].d));
-    const __m256i p = DotSignedBytes(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[b].qs)),
-                                     _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].qs)));
-    acc0 = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(p), acc0);
-  }
-  return HorizontalSum(_mm256_add_ps(acc0, acc1));
-}
+// Q4_0 and Q8_0: the tile kernels shared with the VNNI set (kernels_x86_tile.inc); the
+// single dot product is a 1 x 1 tile, so MatVec, MatMul and the dot agree bit for bit.
+#define PTMO_TILE_TARGET PTMO_AVX2
+#define PTMO_TILE_VNNI 0
+#include "tensor/kernels_x86_tile.inc"
+#undef PTMO_TILE_VNNI
+#undef PTMO_TILE_TARGET
 
 // The K-quant kernels reduce each super-block's integer sum to one int and then do exactly the
 // scalar kernels' float operations, so their results are bit-identical to the scalar ones.
 
-PTMO_AVX2 float DotQ4_K(int64_t n, const void* vw, const void* vx) {
-  assert(n % kQK_K == 0);
-  const BlockQ4_K* w = static_cast<const BlockQ4_K*>(vw);
-  const BlockQ8_K* x = static_cast<const BlockQ8_K*>(vx);
+// The 8 six-bit scales and 8 mins of a Q4_K block, as bytes sc[0..7] and m[0..7] (the rules
+// of Q4KScaleMin applied to four bytes at a time).
+struct Q4KScales {
+  uint32_t sc[2];
+  uint32_t m[2];
+};
+
+inline Q4KScales DecodeQ4KScales(const uint8_t* scales) {
+  uint32_t w[3];
+  std::memcpy(w, scales, sizeof(w));
+  constexpr uint32_t k6 = 0x3F3F3F3F, k4 = 0x0F0F0F0F, k2 = 0x03030303;
+  Q4KScales r;
+  r.sc[0] = w[0] & k6;                                // s < 4: scales[s] & 63
+  r.m[0] = w[1] & k6;                                 // s < 4: scales[s + 4] & 63
+  r.sc[1] = (w[2] & k4) | (((w[0] >> 6) & k2) << 4);  // s >= 4: low nibble | top bits << 4
+  r.m[1] = ((w[2] >> 4) & k4) | (((w[1] >> 6) & k2) << 4);
+  return r;
+}
+
+// One Q4_K weight row against T activation rows (Q8_K). Per super-block the weight nibbles,
+// scales and mins are unpacked once for all T rows; each pair's integer sums (exact) are
+// reduced to one int and then go through the scalar kernel's float steps, so every result is
+// bit-identical to the scalar DotQ4_K.
+template <int T>
+PTMO_AVX2 void Q4KRow(int64_t nb, const BlockQ4_K* w, const uint8_t* x, size_t x_stride, float* out,
+                      size_t out_stride) {
   const __m256i low_nibbles = _mm256_set1_epi8(0x0F);
-  float sum = 0;
-  for (int64_t b = 0; b < n / kQK_K; ++b) {
-    uint8_t sc[8], m[8];
-    for (int s = 0; s < 8; ++s) Q4KScaleMin(w[b].scales, s, &sc[s], &m[s]);
-    int summ = 0;
-    for (int s = 0; s < 8; ++s) summ += m[s] * (x[b].bsums[2 * s] + x[b].bsums[2 * s + 1]);
-    __m256i acc = _mm256_setzero_si256();
+  float sum[T];
+  for (int t = 0; t < T; ++t) sum[t] = 0;
+  for (int64_t b = 0; b < nb; ++b) {
+    const Q4KScales sm = DecodeQ4KScales(w[b].scales);
+    // Scales as int16, the same in both 128-bit halves; chunk c's low nibbles use sc[2c], its
+    // high nibbles sc[2c + 1]: broadcast each to all 16 lanes with a byte shuffle.
+    const __m256i sc16 = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(
+        _mm_set_epi32(0, 0, static_cast<int>(sm.sc[1]), static_cast<int>(sm.sc[0]))));
+    // Mins as int16 pairs (m0, m0, m1, m1, ...), to madd with the 16 bsums.
+    const __m128i m16 = _mm_cvtepu8_epi16(
+        _mm_set_epi32(0, 0, static_cast<int>(sm.m[1]), static_cast<int>(sm.m[0])));
+    const __m256i mins =
+        _mm256_set_m128i(_mm_unpackhi_epi16(m16, m16), _mm_unpacklo_epi16(m16, m16));
+    __m256i lo[4], hi[4], scale[8];
     for (int c = 0; c < 4; ++c) {
       const __m256i q4 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[b].qs + 32 * c));
-      const __m256i lo = _mm256_and_si256(q4, low_nibbles);
-      const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q4, 4), low_nibbles);
-      const __m256i y0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].qs + 64 * c));
-      const __m256i y1 =
-          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].qs + 64 * c + 32));
-      // maddubs: unsigned nibble x signed q8; a pair is at most 2 * 15 * 128, no saturation.
-      const __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(lo, y0),
-                                           _mm256_set1_epi16(static_cast<int16_t>(sc[2 * c])));
-      const __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(hi, y1),
-                                           _mm256_set1_epi16(static_cast<int16_t>(sc[2 * c + 1])));
-      acc = _mm256_add_epi32(acc, _mm256_add_epi32(p0, p1));
+      lo[c] = _mm256_and_si256(q4, low_nibbles);
+      hi[c] = _mm256_and_si256(_mm256_srli_epi16(q4, 4), low_nibbles);
     }
-    const int sumi = HorizontalSum(acc);
-    const float d = HalfToFloatF16c(w[b].d) * x[b].d;
-    const float dmin = HalfToFloatF16c(w[b].dmin) * x[b].d;
-    sum += d * static_cast<float>(sumi) - dmin * static_cast<float>(summ);
+    for (int s = 0; s < 8; ++s) {
+      scale[s] =
+          _mm256_shuffle_epi8(sc16, _mm256_set1_epi16(static_cast<int16_t>(0x0100 + 0x0202 * s)));
+    }
+    const float dw = HalfToFloatF16c(w[b].d);
+    const float dminw = HalfToFloatF16c(w[b].dmin);
+    for (int t = 0; t < T; ++t) {
+      const BlockQ8_K& xb = reinterpret_cast<const BlockQ8_K*>(x + t * x_stride)[b];
+      __m256i acc = _mm256_setzero_si256();
+      for (int c = 0; c < 4; ++c) {
+        const __m256i y0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb.qs + 64 * c));
+        const __m256i y1 =
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb.qs + 64 * c + 32));
+        // maddubs: unsigned nibble x signed q8; a pair is at most 2 * 15 * 128, no saturation.
+        const __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(lo[c], y0), scale[2 * c]);
+        const __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(hi[c], y1), scale[2 * c + 1]);
+        acc = _mm256_add_epi32(acc, _mm256_add_epi32(p0, p1));
+      }
+      const __m256i bsums = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb.bsums));
+      const int sumi = HorizontalSum(acc);
+      const int summ = HorizontalSum(_mm256_madd_epi16(bsums, mins));
+      const float d = dw * xb.d;
+      const float dmin = dminw * xb.d;
+      sum[t] += d * static_cast<float>(sumi) - dmin * static_cast<float>(summ);
+    }
   }
-  return sum;
+  for (int t = 0; t < T; ++t) out[t * out_stride] = sum[t];
+}
+
+// DotTileFn for Q4_K: row by row, each against groups of four activation rows.
+PTMO_AVX2 void TileQ4_K(int64_t n, const void* vw, size_t w_stride, int64_t nr, const void* vx,
+                        size_t x_stride, int64_t nt, float* out, size_t out_stride) {
+  const int64_t nb = n / kQK_K;
+  const auto* x = static_cast<const uint8_t*>(vx);
+  for (int64_t r = 0; r < nr; ++r) {
+    const auto* w = reinterpret_cast<const BlockQ4_K*>(static_cast<const uint8_t*>(vw) +
+                                                       static_cast<size_t>(r) * w_stride);
+    int64_t t = 0;
+    for (; t + 4 <= nt; t += 4) {
+      Q4KRow<4>(nb, w, x + t * x_stride, x_stride, out + t * out_stride + r, out_stride);
+    }
+    const uint8_t* xt = x + t * x_stride;
+    float* ot = out + t * out_stride + r;
+    switch (nt - t) {
+      case 0: break;
+      case 1: Q4KRow<1>(nb, w, xt, x_stride, ot, out_stride); break;
+      case 2: Q4KRow<2>(nb, w, xt, x_stride, ot, out_stride); break;
+      case 3: Q4KRow<3>(nb, w, xt, x_stride, ot, out_stride); break;
+    }
+  }
+}
+
+PTMO_AVX2 float DotQ4_K(int64_t n, const void* w, const void* x) {
+  assert(n % kQK_K == 0);
+  float out = 0;
+  Q4KRow<1>(n / kQK_K, static_cast<const BlockQ4_K*>(w), static_cast<const uint8_t*>(x), 0, &out,
+            0);
+  return out;
 }
 
 // Scales for one 32-value chunk: groups g (first 16 values) and g + 1 (last 16), matching the
@@ -252,7 +259,19 @@ PTMO_AVX2 float DotQ6_K(int64_t n, const void* vw, const void* vx) {
   return sum;
 }
 
-constexpr Kernels kAvx2 = {"avx2", DotF32, DotF16, DotQ4_0, DotQ8_0, DotQ4_K, DotQ6_K};
+constexpr Kernels kAvx2 = {"avx2",
+                           DotF32,
+                           DotF16,
+                           DotQ8Pair<TileQ4_0>,
+                           DotQ8Pair<TileQ8_0>,
+                           DotQ4_K,
+                           DotQ6_K,
+                           TileFromDot<DotF32>,
+                           TileFromDot<DotF16>,
+                           TileQ8<TileQ4_0>,
+                           TileQ8<TileQ8_0>,
+                           TileQ4_K,
+                           TileFromDot<DotQ6_K>};
 
 }  // namespace
 

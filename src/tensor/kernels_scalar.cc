@@ -131,7 +131,19 @@ float DotQ6_K(int64_t n, const void* vw, const void* vx) {
   return sum;
 }
 
-constexpr Kernels kScalar = {"scalar", DotF32, DotF16, DotQ4_0, DotQ8_0, DotQ4_K, DotQ6_K};
+constexpr Kernels kScalar = {"scalar",
+                             DotF32,
+                             DotF16,
+                             DotQ4_0,
+                             DotQ8_0,
+                             DotQ4_K,
+                             DotQ6_K,
+                             TileFromDot<DotF32>,
+                             TileFromDot<DotF16>,
+                             TileFromDot<DotQ4_0>,
+                             TileFromDot<DotQ8_0>,
+                             TileFromDot<DotQ4_K>,
+                             TileFromDot<DotQ6_K>};
 
 }  // namespace
 

@@ -16,37 +16,72 @@ void ActivationBuffer::Prepare(DType weight_type, const float* x, int64_t n) {
   n_ = n;
 }
 
-void MatVec(const WeightMatrix& w, const ActivationBuffer& x, float* y,
-            const MatVecOptions& options) {
+void MatMulGroup(std::span<const MatMulJob> jobs, const void* x, size_t x_stride, int64_t n,
+                 const MatVecOptions& options) {
+  assert(jobs.size() <= static_cast<size_t>(kMaxMatMulJobs));
+  if (n <= 0 || jobs.empty()) return;
   const Kernels& kernels = options.kernels != nullptr ? *options.kernels : BestKernels();
-  const VecDotFn dot = kernels.ForWeights(w.type);
-  assert(dot != nullptr && "weight type has no dot kernel");
-  assert(x.type() == ActivationType(w.type) && "activations prepared for another weight type");
-  assert(x.size() == w.cols && "activation length differs from the matrix width");
-  auto row_bytes_or = RowBytes(w.type, w.cols);
-  assert(row_bytes_or.ok());
-  const size_t row_bytes = *row_bytes_or;
-  const auto* base = static_cast<const uint8_t*>(w.data);
-  const int64_t cols = w.cols;
-  const void* xd = x.data();
-
   const int threads = options.pool != nullptr ? options.pool->num_threads() : 1;
+  int64_t total_rows = 0;
+  for (const MatMulJob& j : jobs) total_rows += j.w.rows;
   int64_t per_task = options.rows_per_task;
-  if (per_task <= 0) per_task = std::max<int64_t>(1, (w.rows + 4 * threads - 1) / (4 * threads));
-  const int64_t tasks = (w.rows + per_task - 1) / per_task;
+  if (per_task <= 0) {
+    constexpr int64_t kLineFloats = 16;  // one 64-byte cache line of outputs
+    const int64_t want = (total_rows + 8 * threads - 1) / (8 * threads);
+    per_task = (want + kLineFloats - 1) / kLineFloats * kLineFloats;
+  }
+
+  // Task t belongs to the job whose range [first_task[j], first_task[j + 1]) holds it.
+  struct Prepared {
+    DotTileFn tile;
+    const uint8_t* base;
+    size_t row_bytes;
+  };
+  Prepared prepared[kMaxMatMulJobs];
+  int64_t first_task[kMaxMatMulJobs + 1];
+  first_task[0] = 0;
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    const WeightMatrix& w = jobs[j].w;
+    assert(w.cols == jobs[0].w.cols && "jobs of a group read the same activations");
+    assert(ActivationType(w.type) == ActivationType(jobs[0].w.type));
+    prepared[j].tile = kernels.TileForWeights(w.type);
+    assert(prepared[j].tile != nullptr && "weight type has no dot kernel");
+    auto row_bytes = RowBytes(w.type, w.cols);
+    assert(row_bytes.ok());
+    prepared[j].row_bytes = *row_bytes;
+    prepared[j].base = static_cast<const uint8_t*>(w.data);
+    first_task[j + 1] = first_task[j] + (w.rows + per_task - 1) / per_task;
+  }
+  const int64_t tasks = first_task[jobs.size()];
 
   auto run_task = [&](int64_t t) {
-    const int64_t begin = t * per_task;
+    size_t j = 0;
+    while (t >= first_task[j + 1]) ++j;
+    const WeightMatrix& w = jobs[j].w;
+    const Prepared& p = prepared[j];
+    const int64_t begin = (t - first_task[j]) * per_task;
     const int64_t end = std::min(w.rows, begin + per_task);
-    for (int64_t r = begin; r < end; ++r) {
-      y[r] = dot(cols, base + static_cast<size_t>(r) * row_bytes, xd);
-    }
+    p.tile(w.cols, p.base + static_cast<size_t>(begin) * p.row_bytes, p.row_bytes, end - begin, x,
+           x_stride, n, jobs[j].out + begin, static_cast<size_t>(w.rows));
   };
-  if (options.pool != nullptr) {
+  if (options.pool != nullptr && tasks > 1) {
     options.pool->ParallelFor(tasks, run_task);
   } else {
     for (int64_t t = 0; t < tasks; ++t) run_task(t);
   }
+}
+
+void MatMul(const WeightMatrix& w, const void* x, size_t x_stride, int64_t n, float* out,
+            const MatVecOptions& options) {
+  const MatMulJob job{w, out};
+  MatMulGroup(std::span<const MatMulJob>(&job, 1), x, x_stride, n, options);
+}
+
+void MatVec(const WeightMatrix& w, const ActivationBuffer& x, float* y,
+            const MatVecOptions& options) {
+  assert(x.type() == ActivationType(w.type) && "activations prepared for another weight type");
+  assert(x.size() == w.cols && "activation length differs from the matrix width");
+  MatMul(w, x.data(), 0, 1, y, options);
 }
 
 }  // namespace ptmo::tensor

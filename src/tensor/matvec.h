@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "tensor/dtype.h"
@@ -48,7 +49,10 @@ class ActivationBuffer {
 struct MatVecOptions {
   const Kernels* kernels = nullptr;  // nullptr: BestKernels()
   ThreadPool* pool = nullptr;        // nullptr: run on the calling thread
-  int64_t rows_per_task = 0;         // 0: about four tasks per thread
+  // Rows per task handed to the pool. 0: about eight tasks per thread (small enough that a
+  // thread slowed by another process does not hold the others up), rounded up to 16 rows so
+  // that no two tasks write the same 64-byte line of the output.
+  int64_t rows_per_task = 0;
 };
 
 // y[r] = dot(row r of w, x) for every row. `x` must have been prepared for w.type
@@ -56,5 +60,31 @@ struct MatVecOptions {
 // not overlapping x or w; violations assert. Thread-safe for distinct outputs.
 void MatVec(const WeightMatrix& w, const ActivationBuffer& x, float* y,
             const MatVecOptions& options = {});
+
+// The batched product (prompt processing): out[t * w.rows + r] = dot(row r of w, activation
+// row t) for t < n. `x` holds n activation rows prepared for w.type (PrepareActivations with
+// w.cols elements), `x_stride` bytes apart (a multiple of 4); `out` holds n * w.rows floats
+// not overlapping x or w. Rows are split over the pool; within a task the kernel set's tile
+// kernel reads each weight block once for several tokens, so the weights stream from memory
+// once per call instead of once per token. Every result is bit-identical to MatVec's on that
+// row (kernels.h, DotTileFn), whatever n, the thread count or the task size. Thread-safe for
+// distinct outputs.
+void MatMul(const WeightMatrix& w, const void* x, size_t x_stride, int64_t n, float* out,
+            const MatVecOptions& options = {});
+
+// One matrix of a MatMulGroup and where its product goes (n * w.rows floats).
+struct MatMulJob {
+  WeightMatrix w;
+  float* out = nullptr;
+};
+
+// MatMul for up to kMaxMatMulJobs matrices that read the same activation rows (the q, k and v
+// projections; gate and up), in one pass over the pool: the threads meet once instead of once
+// per matrix, which matters in decoding where each product is short. Every job must have the
+// same cols and an ActivationType equal to x's (assert). Results are bit-identical to separate
+// MatMul calls. Thread-safe for distinct outputs.
+inline constexpr int kMaxMatMulJobs = 4;
+void MatMulGroup(std::span<const MatMulJob> jobs, const void* x, size_t x_stride, int64_t n,
+                 const MatVecOptions& options = {});
 
 }  // namespace ptmo::tensor

@@ -26,6 +26,7 @@ const DType kWeightTypes[] = {DType::kF32,  DType::kF16,  DType::kQ4_0,
 std::vector<const Kernels*> AllKernelSets() {
   std::vector<const Kernels*> sets = {&ScalarKernels()};
   if (Avx2Kernels() != nullptr) sets.push_back(Avx2Kernels());
+  if (Avx512VnniKernels() != nullptr) sets.push_back(Avx512VnniKernels());
   return sets;
 }
 
@@ -74,12 +75,102 @@ TEST(Kernels, EverySupportedWeightTypeHasAKernelInEverySet) {
   }
 }
 
-TEST(Kernels, BestSetIsAvx2WhenTheCpuHasIt) {
-  if (Avx2Kernels() != nullptr) {
+TEST(Kernels, BestSetIsTheMostCapableTheCpuHas) {
+  if (Avx512VnniKernels() != nullptr) {
+    EXPECT_STREQ(BestKernels().name, "avx512vnni");
+    EXPECT_NE(Avx2Kernels(), nullptr);  // VNNI extends the AVX2 set
+  } else if (Avx2Kernels() != nullptr) {
     EXPECT_STREQ(BestKernels().name, "avx2");
   } else {
     EXPECT_STREQ(BestKernels().name, "scalar");
   }
+}
+
+TEST(Kernels, EverySupportedWeightTypeHasATileInEverySet) {
+  for (const Kernels* k : AllKernelSets()) {
+    for (DType t : kWeightTypes) EXPECT_NE(k->TileForWeights(t), nullptr) << k->name;
+    EXPECT_EQ(k->TileForWeights(DType::kQ5_K), nullptr);
+  }
+}
+
+// A tile of R rows x T activation rows must give, for every pair, exactly the set's dot
+// product: tiles only share loads, so batching and thread splits never change a bit. Shapes
+// cover full tiles, every tail (rows and tokens not multiples of the tile) and padded strides.
+TEST(Kernels, TilesEqualTheDotOfEveryPairBitForBit) {
+  uint32_t seed = 900;
+  for (const Kernels* k : AllKernelSets()) {
+    for (DType t : kWeightTypes) {
+      const int64_t b = Traits(t).block_size;
+      for (int64_t n : {b == 1 ? int64_t{37} : b, b == 1 ? int64_t{256} : 3 * b}) {
+        const DType at = ActivationType(t);
+        const size_t w_stride = *RowBytes(t, n) + 6;  // padding between rows
+        const size_t x_stride = (*RowBytes(at, n) + 7) / 4 * 4 + 4;
+        for (int64_t nr : {1, 3, 4, 5, 9}) {
+          for (int64_t nt : {1, 2, 3, 5, 8}) {
+            std::vector<uint8_t> w(w_stride * nr), x(x_stride * nt);
+            for (int64_t r = 0; r < nr; ++r) {
+              const std::vector<uint8_t> row = RandomRow(t, n, seed++);
+              std::copy(row.begin(), row.end(), w.begin() + r * w_stride);
+            }
+            for (int64_t i = 0; i < nt; ++i) {
+              const std::vector<float> xf = RandomFloats(n, seed++);
+              PrepareActivations(t, xf.data(), x.data() + i * x_stride, n);
+            }
+            const size_t out_stride = nr + 2;
+            std::vector<float> out(out_stride * nt, -1.0f);
+            k->TileForWeights(t)(n, w.data(), w_stride, nr, x.data(), x_stride, nt, out.data(),
+                                 out_stride);
+            for (int64_t i = 0; i < nt; ++i) {
+              for (int64_t r = 0; r < nr; ++r) {
+                const float want =
+                    k->ForWeights(t)(n, w.data() + r * w_stride, x.data() + i * x_stride);
+                EXPECT_EQ(std::bit_cast<uint32_t>(out[i * out_stride + r]),
+                          std::bit_cast<uint32_t>(want))
+                    << k->name << " " << DTypeName(t) << " n=" << n << " tile " << nr << "x" << nt
+                    << " pair (" << r << ", " << i << ")";
+              }
+              // The padding between rows of the output is not written.
+              EXPECT_EQ(out[i * out_stride + nr], -1.0f);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// The VNNI set computes the same integer lanes and the same float steps as the AVX2 set.
+TEST(Kernels, VnniSetIsBitIdenticalToAvx2) {
+  if (Avx512VnniKernels() == nullptr) GTEST_SKIP() << "CPU has no AVX512 VNNI/VL/BW";
+  const Kernels& a = *Avx2Kernels();
+  const Kernels& v = *Avx512VnniKernels();
+  uint32_t seed = 700;
+  for (DType t : kWeightTypes) {
+    for (int64_t n : Lengths(t)) {
+      const Prepared p = Prepare(t, n, seed++);
+      const float x = a.ForWeights(t)(n, p.weights.data(), p.acts.data());
+      const float y = v.ForWeights(t)(n, p.weights.data(), p.acts.data());
+      EXPECT_EQ(std::bit_cast<uint32_t>(x), std::bit_cast<uint32_t>(y))
+          << DTypeName(t) << " n=" << n;
+    }
+  }
+}
+
+// Q8_0 weights of -128 (valid in files, never produced by our quantizer) are exact in the
+// VNNI kernel, which offsets weights to unsigned instead of moving signs.
+TEST(Kernels, VnniQ8_0HandlesMinus128Weights) {
+  if (Avx512VnniKernels() == nullptr) GTEST_SKIP() << "CPU has no AVX512 VNNI/VL/BW";
+  BlockQ8_0 w{}, x{};
+  w.d = FloatToHalf(1.0f);
+  x.d = FloatToHalf(1.0f);
+  int want = 0;
+  for (int j = 0; j < 32; ++j) {
+    w.qs[j] = -128;
+    x.qs[j] = static_cast<int8_t>(j % 2 == 0 ? -127 : 100 - j);
+    want += -128 * x.qs[j];
+  }
+  EXPECT_EQ(Avx512VnniKernels()->dot_q8_0(32, &w, &x), static_cast<float>(want));
+  EXPECT_EQ(ScalarKernels().dot_q8_0(32, &w, &x), static_cast<float>(want));
 }
 
 // Every kernel equals the f64 dot product of the dequantized operands up to f32 rounding.
