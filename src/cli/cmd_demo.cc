@@ -4,18 +4,16 @@
 // prompt went and what the cloud received (read back from the gateway's audit log), then
 // audits the log for leaked values. Everything it starts is stopped and removed at the end.
 #include <httplib.h>
-#include <stdlib.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/table.h"
-#include "engine/model_builder.h"
+#include "cli/loopback.h"
 #include "privacy/audit/audit_log.h"
 #include "privacy/vault/vault.h"
 #include "server/node.h"
@@ -40,37 +38,6 @@ constexpr const char* kPrompts[] = {
     "제 주민등록번호는 850315-2234569 이고 비밀번호는 qwer1234! 입니다.",
 };
 
-// A temporary directory removed when the demo ends, however it ends.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "ptmo-demo-XXXXXX").string();
-    if (mkdtemp(templ.data()) != nullptr) path = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path.empty()) fs::remove_all(path, ec);
-  }
-};
-
-Status WriteModel(const std::string& path, uint64_t seed, const std::string& name) {
-  engine::BuildOptions o;
-  PTMO_ASSIGN_OR_RETURN(o.shape, engine::ModelPreset("tiny"));
-  o.format = engine::WeightFormat::kQ8_0;
-  o.seed = seed;
-  o.name = name;
-  return engine::WriteRandomModel(path, o);
-}
-
-std::string RandomKey() {
-  unsigned char b[16];
-  std::string k = "sk-demo-";
-  std::ifstream urandom("/dev/urandom", std::ios::binary);
-  urandom.read(reinterpret_cast<char*>(b), sizeof b);
-  for (unsigned char c : b) k += "0123456789abcdef"[c & 15];
-  return k;
-}
-
 // The last user message of a chat request body as the gateway sent it.
 std::string LastUserContent(const std::string& payload) {
   json body = json::parse(payload, nullptr, false);
@@ -84,64 +51,27 @@ std::string LastUserContent(const std::string& payload) {
 
 int RunDemo() {
   auto t0 = std::chrono::steady_clock::now();
-  TempDir dir;
-  if (dir.path.empty()) return Fail("demo: cannot create a temporary directory");
   std::cout << "== Privacy-TMO demo: a cloud node and an edge gateway on loopback\n"
             << "   (random-weight test models: answers are noise; what matters is where text "
                "goes)\n\n";
-  const std::string edge_model = (dir.path / "edge.gguf").string();
-  const std::string cloud_model = (dir.path / "cloud.gguf").string();
-  if (Status s = WriteModel(edge_model, 11, "demo-edge"); !s.ok()) return Fail(s);
-  if (Status s = WriteModel(cloud_model, 22, "demo-cloud"); !s.ok()) return Fail(s);
-
-  // The cloud node: serves its model to callers holding the edge's key.
-  const std::string cloud_key = RandomKey();
-  server::NodeConfig cloud;
-  cloud.role = "cloud";
-  cloud.http.port = 0;
-  cloud.http.api_keys = {{"edge-gateway", server::HashApiKey(cloud_key)}};
-  cloud.local.model_path = cloud_model;
-  cloud.local.model_id = "cloud-model";
-  cloud.local.chat_template = "chatml";
-  cloud.local.threads = 1;
-  cloud.enable_ner = false;
-  auto cloud_node = server::Node::Start(cloud);
-  if (!cloud_node.ok()) return Fail(cloud_node.status());
-
-  // The edge gateway: local model, the cloud node as its cloud backend.
-  setenv("PTMO_DEMO_CLOUD_KEY", cloud_key.c_str(), 1);
-  const std::string user_key = RandomKey();
-  server::NodeConfig edge;
-  edge.role = "edge";
-  edge.http.port = 0;
-  edge.http.api_keys = {{"demo-user", server::HashApiKey(user_key)}};
-  edge.local.model_path = edge_model;
-  edge.local.model_id = "edge-model";
-  edge.local.chat_template = "chatml";
-  edge.local.threads = 1;
-  backend::OpenAIBackendOptions to_cloud;
-  to_cloud.name = "cloud-node";
-  to_cloud.base_url = (*cloud_node)->url() + "/v1";
-  to_cloud.api_key_env = "PTMO_DEMO_CLOUD_KEY";
-  to_cloud.models = {"cloud-model"};
-  edge.clouds = {to_cloud};
-  edge.budget_db = (dir.path / "budget.db").string();
-  edge.audit_db = (dir.path / "audit.db").string();
-  edge.budget.epsilon_per_window = 5.0;
+  LoopbackOptions options;
   // Mixed prompts show the hybrid split: a PRIVATE prompt loses its PRIVATE parts, and one
   // that is PRIVATE throughout is answered on the device.
-  edge.routes.for_private = offload::Route::kHybrid;
-  auto edge_node = server::Node::Start(edge);
-  if (!edge_node.ok()) return Fail(edge_node.status());
-  std::cout << "cloud node " << (*cloud_node)->url() << "   edge gateway " << (*edge_node)->url()
+  options.routes.for_private = offload::Route::kHybrid;
+  auto nodes = Loopback::Start(options);
+  if (!nodes.ok()) return Fail(nodes.status());
+  server::Node& cloud_node = (*nodes)->cloud();
+  server::Node& edge_node = (*nodes)->edge();
+  std::cout << "cloud node " << cloud_node.url() << "   edge gateway " << edge_node.url()
             << "\npolicy: threshold (PUBLIC -> cloud, SEMI_SENSITIVE -> hybrid: values "
                "pseudonymized, PRIVATE -> hybrid: PRIVATE parts stay on the device)\n\n";
+  const std::string user_key = (*nodes)->user_key();
 
   // The caller: any OpenAI client; here plain HTTP.
-  httplib::Client client("127.0.0.1", (*edge_node)->port());
+  httplib::Client client("127.0.0.1", edge_node.port());
   client.set_read_timeout(120, 0);
   httplib::Headers auth = {{"Authorization", "Bearer " + user_key}};
-  const privacy::Analyzer* analyzer = (*edge_node)->service().analyzer();
+  const privacy::Analyzer* analyzer = edge_node.service().analyzer();
   privacy::Vault display;  // only to redact prompts for this table
 
   Table table({"#", "PROMPT (values redacted)", "LEVEL", "ROUTE", "WHAT THE CLOUD RECEIVED",
@@ -176,7 +106,7 @@ int RunDemo() {
   }
 
   // What left the device, exactly as recorded by the gateway's audit log.
-  auto audit = privacy::AuditLog::Open(edge.audit_db);
+  auto audit = privacy::AuditLog::Open((*nodes)->audit_db());
   if (!audit.ok()) return Fail(audit.status());
   auto rows = (*audit)->Read({});
   if (!rows.ok()) return Fail(rows.status());
@@ -219,8 +149,7 @@ int RunDemo() {
             << uploads << " uploads)\n"
             << leaked << " of " << values.size()
             << " detected private values reached the cloud.\n";
-  (*edge_node)->Stop();
-  (*cloud_node)->Stop();
+  nodes->reset();  // stops both nodes, removes the temporary directory
   double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cout << "\nDone in " << Fixed(total, 1) << " s; both nodes stopped, temporary files "
             << "removed.\n";

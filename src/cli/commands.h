@@ -18,6 +18,7 @@ void RegisterGenerate(CLI::App& app, int* exit_code);
 void RegisterBenchEngine(CLI::App& app, int* exit_code);
 void RegisterPolicy(CLI::App& app, int* exit_code);  // policy gen-data|train|eval
 void RegisterServe(CLI::App& app, int* exit_code);  // serve and hash-key
+void RegisterBenchGateway(CLI::App& app, int* exit_code);
 void RegisterAudit(CLI::App& app, int* exit_code);   // audit leakage, audit show
 void RegisterBudget(CLI::App& app, int* exit_code);  // budget show, budget reset
 

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   ptmo::cli::RegisterBenchEngine(app, &exit_code);
   ptmo::cli::RegisterPolicy(app, &exit_code);
   ptmo::cli::RegisterServe(app, &exit_code);
+  ptmo::cli::RegisterBenchGateway(app, &exit_code);
   ptmo::cli::RegisterAudit(app, &exit_code);
   ptmo::cli::RegisterBudget(app, &exit_code);
   try {

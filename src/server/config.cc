@@ -220,6 +220,10 @@ Status ReadPrivacy(const toml::table* t, const std::string& src, const std::stri
   PTMO_RETURN_IF_ERROR(r.Get("epsilon", &c->budget.epsilon_per_window));
   PTMO_RETURN_IF_ERROR(r.Get("window_s", &c->budget.window_seconds));
   PTMO_RETURN_IF_ERROR(r.Get("ner", &c->enable_ner));
+  PTMO_RETURN_IF_ERROR(r.Get("durability", &c->durability));
+  if (c->durability != "normal" && c->durability != "full") {
+    return r.Error("durability", "'" + c->durability + "' is not \"normal\" or \"full\"");
+  }
   if (!(c->budget.epsilon_per_window > 0)) return r.Error("epsilon", "must be > 0");
   if (c->budget.window_seconds <= 0) return r.Error("window_s", "must be > 0");
   return r.CheckNoUnknownKeys();

@@ -12,7 +12,8 @@
 //   [gateway] model, mask ("placeholder"|"surrogate"|"hash"|"redact"), decompose,
 //             policy ("threshold" | "learned"), policy_file (a `ptmo policy train` output),
 //             public, semi_sensitive, private (threshold routes)
-//   [privacy] budget_db, epsilon, window_s, audit_db, ner (true/false)
+//   [privacy] budget_db, epsilon, window_s, audit_db, ner (true/false),
+//             durability ("normal" | "full")
 // Relative paths are relative to the config file's directory. docs/server.md has an example.
 #pragma once
 
@@ -41,6 +42,9 @@ struct NodeConfig {
   std::string budget_db = "ptmo-budget.db";
   std::string audit_db = "ptmo-audit.db";
   bool enable_ner = true;
+  // "normal": WAL commits survive a killed process (not a power cut) and cost no fsync;
+  // "full": every commit is fsynced (survives power loss; ~2 ms per request more).
+  std::string durability = "normal";
 };
 
 // Parses TOML text; `base_dir` resolves relative paths, `source` names the file in errors.

@@ -40,11 +40,14 @@ Expected<std::unique_ptr<Node>> Node::Start(const NodeConfig& config) {
                             backend::OpenAIBackend::Open(o));
       parts.clouds.push_back(std::move(cloud));
     }
+    privacy::sqlite::StoreOptions store;
+    store.durability = config.durability == "full" ? privacy::sqlite::Durability::kFull
+                                                   : privacy::sqlite::Durability::kNormal;
     PTMO_ASSIGN_OR_RETURN(std::unique_ptr<privacy::BudgetLedger> ledger,
-                          privacy::BudgetLedger::Open(config.budget_db, config.budget));
+                          privacy::BudgetLedger::Open(config.budget_db, config.budget, store));
     parts.ledger = std::move(ledger);
     PTMO_ASSIGN_OR_RETURN(std::unique_ptr<privacy::AuditLog> audit,
-                          privacy::AuditLog::Open(config.audit_db));
+                          privacy::AuditLog::Open(config.audit_db, store));
     parts.audit = std::move(audit);
     if (config.policy == "learned") {
       PTMO_ASSIGN_OR_RETURN(parts.policy, offload::LoadLearnedRoutePolicy(config.policy_file));
