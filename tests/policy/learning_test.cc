@@ -261,7 +261,8 @@ TEST_F(PolicyFileTest, CorruptOrForeignFilesGiveClearErrors) {
   EXPECT_EQ(LoadPolicyFile(Path("absent.policy")).status().code(), StatusCode::kNotFound);
 }
 
-TEST(LearnedPolicy, DecisionIsFastAndSafeFromManyThreads) {
+// Decision latency is measured by bench/policy_bench.cc, not here: unit tests are not timed.
+TEST(LearnedPolicy, DecisionIsSafeFromManyThreads) {
   auto r = Train(TinyPpo(512));
   ASSERT_TRUE(r.ok());
   // A production-sized network (64 wide) for the timing.
@@ -276,15 +277,7 @@ TEST(LearnedPolicy, DecisionIsFastAndSafeFromManyThreads) {
   f.num_images = 3;
   f.image_sensitivity = {0.1f, 0.2f, 0.3f};
   const int expected = big.Decide(f);
-  const int n = 20000;
-  const auto t0 = std::chrono::steady_clock::now();
-  int sink = 0;
-  for (int i = 0; i < n; ++i) sink += big.Decide(f);
-  const double us =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / n;
-  EXPECT_EQ(sink, expected * n);
-  EXPECT_LT(us, 50.0);
-  std::printf("decision latency: %.2f us\n", us);
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(big.Decide(f), expected);  // deterministic
   std::vector<std::thread> threads;
   std::atomic<int> mismatches{0};
   for (int t = 0; t < 4; ++t) {

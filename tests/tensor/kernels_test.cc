@@ -103,7 +103,8 @@ TEST(Kernels, TilesEqualTheDotOfEveryPairBitForBit) {
       const int64_t b = Traits(t).block_size;
       for (int64_t n : {b == 1 ? int64_t{37} : b, b == 1 ? int64_t{256} : 3 * b}) {
         const DType at = ActivationType(t);
-        const size_t w_stride = *RowBytes(t, n) + 6;  // padding between rows
+        // Padding between rows, keeping rows 4-byte aligned as F32 weights require.
+        const size_t w_stride = (*RowBytes(t, n) + 6 + 3) / 4 * 4;
         const size_t x_stride = (*RowBytes(at, n) + 7) / 4 * 4 + 4;
         for (int64_t nr : {1, 3, 4, 5, 9}) {
           for (int64_t nt : {1, 2, 3, 5, 8}) {
