@@ -53,7 +53,7 @@ struct Usage {
 };
 
 struct Result {
-  std::string text;  // the whole generated text
+  std::string text;                    // the whole generated text
   std::string finish_reason = "stop";  // "stop", "length", "tool_calls", "cancelled"
   std::string model;                   // the model that answered
   Usage usage;

@@ -43,12 +43,13 @@ double Percentile(std::vector<double> v, double p) {
 }
 
 std::string Body(const std::string& model, bool stream, int max_tokens) {
-  json b = {{"model", model},
-            {"max_tokens", max_tokens},
-            {"seed", 1},
-            {"stream", stream},
-            {"messages",
-             json::array({{{"role", "user"}, {"content", "What is the boiling point of water?"}}})}};
+  json b = {
+      {"model", model},
+      {"max_tokens", max_tokens},
+      {"seed", 1},
+      {"stream", stream},
+      {"messages",
+       json::array({{{"role", "user"}, {"content", "What is the boiling point of water?"}}})}};
   return b.dump();
 }
 
@@ -96,8 +97,8 @@ int RunBench(const std::vector<int>& levels, int requests, int soak_seconds) {
   Measure(direct, 1, 5);  // warm both paths up (models paged in, analyzer caches)
   Measure(gateway, 1, 5);
 
-  Table table({"CONCURRENCY", "REQUESTS", "DIRECT p50", "DIRECT p99", "GATEWAY p50",
-               "GATEWAY p99", "ADDED p50 ms", "RATIO p50", "ERRORS"});
+  Table table({"CONCURRENCY", "REQUESTS", "DIRECT p50", "DIRECT p99", "GATEWAY p50", "GATEWAY p99",
+               "ADDED p50 ms", "RATIO p50", "ERRORS"});
   bool ok = true;
   for (int c : levels) {
     int per_client = std::max(1, requests / c);
@@ -107,9 +108,9 @@ int RunBench(const std::vector<int>& levels, int requests, int soak_seconds) {
     Run g = Measure(gateway, c, per_client);
     double d50 = Percentile(d.ms, 0.5), g50 = Percentile(g.ms, 0.5);
     table.AddRow({std::to_string(c), std::to_string(per_client * c), Fixed(d50, 2),
-                  Fixed(Percentile(d.ms, 0.99), 2), Fixed(g50, 2),
-                  Fixed(Percentile(g.ms, 0.99), 2), Fixed(g50 - d50, 2),
-                  Fixed(d50 > 0 ? g50 / d50 : 0, 2), std::to_string(d.errors + g.errors)});
+                  Fixed(Percentile(d.ms, 0.99), 2), Fixed(g50, 2), Fixed(Percentile(g.ms, 0.99), 2),
+                  Fixed(g50 - d50, 2), Fixed(d50 > 0 ? g50 / d50 : 0, 2),
+                  std::to_string(d.errors + g.errors)});
     if (d.errors + g.errors > 0) ok = false;
   }
   std::cout << "Gateway overhead (ms; same prompt, 1 generated token, measured in this run)\n";
@@ -163,8 +164,10 @@ void RegisterBenchGateway(CLI::App& app, int* exit_code) {
   auto requests = std::make_shared<int>(256);
   auto soak = std::make_shared<int>(0);
   cmd->add_option("--concurrency", *levels, "Comma-separated concurrency levels");
-  cmd->add_option("--requests", *requests, "Requests per level and path")->check(CLI::Range(1, 100000));
-  cmd->add_option("--soak-seconds", *soak, "Then stream from 32 clients this long (60 in the issue)")
+  cmd->add_option("--requests", *requests, "Requests per level and path")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--soak-seconds", *soak,
+                  "Then stream from 32 clients this long (60 in the issue)")
       ->check(CLI::Range(0, 3600));
   cmd->callback([=] {
     std::vector<int> parsed;

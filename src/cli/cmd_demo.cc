@@ -12,8 +12,8 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/table.h"
 #include "cli/loopback.h"
+#include "cli/table.h"
 #include "privacy/audit/audit_log.h"
 #include "privacy/vault/vault.h"
 #include "server/node.h"
@@ -74,8 +74,7 @@ int RunDemo() {
   const privacy::Analyzer* analyzer = edge_node.service().analyzer();
   privacy::Vault display;  // only to redact prompts for this table
 
-  Table table({"#", "PROMPT (values redacted)", "LEVEL", "ROUTE", "WHAT THE CLOUD RECEIVED",
-               "MS"});
+  Table table({"#", "PROMPT (values redacted)", "LEVEL", "ROUTE", "WHAT THE CLOUD RECEIVED", "MS"});
   std::vector<std::string> values;  // every detected value, for the leak check
   int i = 0;
   for (const char* prompt : kPrompts) {
@@ -86,8 +85,8 @@ int RunDemo() {
                     {"messages", json::array({{{"role", "user"}, {"content", prompt}}})}};
     auto start = std::chrono::steady_clock::now();
     auto res = client.Post("/v1/chat/completions", auth, request.dump(), "application/json");
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                    .count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!res) return Fail("demo: the gateway did not answer: " + httplib::to_string(res.error()));
     json body = json::parse(res->body, nullptr, false);
     if (res->status != 200 || body.is_discarded() || !body.contains("privacy")) {
@@ -130,11 +129,11 @@ int RunDemo() {
   std::cout << "\n(* = the route chosen was not possible and the gateway said why)\n\n";
 
   // A streamed answer through the same gateway, restored on the fly.
-  json stream_req = {{"model", "ptmo"},
-                     {"stream", true},
-                     {"max_tokens", 8},
-                     {"messages", json::array({{{"role", "user"},
-                                                {"content", std::string(kPrompts[2])}}})}};
+  json stream_req = {
+      {"model", "ptmo"},
+      {"stream", true},
+      {"max_tokens", 8},
+      {"messages", json::array({{{"role", "user"}, {"content", std::string(kPrompts[2])}}})}};
   size_t events = 0;
   auto sres = client.Post("/v1/chat/completions", auth, stream_req.dump(), "application/json");
   if (sres && sres->status == 200) {
@@ -147,8 +146,7 @@ int RunDemo() {
 
   std::cout << "== Leakage audit of the gateway's audit log (" << rows->size() << " rows, "
             << uploads << " uploads)\n"
-            << leaked << " of " << values.size()
-            << " detected private values reached the cloud.\n";
+            << leaked << " of " << values.size() << " detected private values reached the cloud.\n";
   nodes->reset();  // stops both nodes, removes the temporary directory
   double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cout << "\nDone in " << Fixed(total, 1) << " s; both nodes stopped, temporary files "

@@ -25,7 +25,7 @@ class Loopback {
 
   server::Node& cloud() { return *cloud_; }
   server::Node& edge() { return *edge_; }
-  const std::string& user_key() const { return user_key_; }   // for the edge gateway
+  const std::string& user_key() const { return user_key_; }    // for the edge gateway
   const std::string& cloud_key() const { return cloud_key_; }  // for the cloud node
   std::string audit_db() const { return (dir_ / "audit.db").string(); }
 

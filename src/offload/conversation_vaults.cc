@@ -6,8 +6,7 @@
 
 namespace ptmo::offload {
 
-ConversationVaults::ConversationVaults(ConversationVaultsOptions options)
-    : options_(options) {}
+ConversationVaults::ConversationVaults(ConversationVaultsOptions options) : options_(options) {}
 
 std::shared_ptr<privacy::Vault> ConversationVaults::Get(const std::string& user_id,
                                                         const std::string& conversation_id) {

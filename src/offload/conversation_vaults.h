@@ -21,7 +21,7 @@
 namespace ptmo::offload {
 
 struct ConversationVaultsOptions {
-  size_t max_conversations = 10000;  // least recently used ones are forgotten beyond this
+  size_t max_conversations = 10000;     // least recently used ones are forgotten beyond this
   std::chrono::seconds idle_ttl{3600};  // and those idle for longer than this
 };
 

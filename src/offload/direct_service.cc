@@ -17,8 +17,7 @@ class DirectService : public Service {
                                    const backend::DeltaCallback& on_delta,
                                    const backend::CancelToken* cancel) override {
     if (!request.image_urls.empty()) {
-      return InvalidArgument("this node's model '" + backend_->name() +
-                                  "' takes no images");
+      return InvalidArgument("this node's model '" + backend_->name() + "' takes no images");
     }
     PTMO_ASSIGN_OR_RETURN(backend::Result result,
                           backend_->Generate(request.request, on_delta, cancel));

@@ -81,7 +81,7 @@ struct Gateway::Call {
   const ServiceRequest& in;
   const backend::DeltaCallback& on_delta;
   const backend::CancelToken* cancel;
-  backend::Request original;  // the request as the caller sent it
+  backend::Request original;    // the request as the caller sent it
   Route route = Route::kLocal;  // decided; RunRemote may fall back to kLocal
   int64_t now = 0;              // Unix seconds, for the ledger
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
@@ -146,19 +146,18 @@ Expected<ServiceResponse> Gateway::Handle(const ServiceRequest& in,
     Expected<privacy::Analysis> a = parts_.analyzer->Analyze(*slot.text);
     if (!a.ok()) {
       analysis_failed = true;
-      report.reasons.push_back("analysis of " + slot.where + " failed (" +
-                               a.status().message() + "): answered locally");
+      report.reasons.push_back("analysis of " + slot.where + " failed (" + a.status().message() +
+                               "): answered locally");
       call.analyses.emplace_back();
       continue;
     }
     if (a->level > level || (a->level == level && a->score > score)) {
       // The reasons reported are those of the most sensitive text.
       if (a->level > level) {
-        report.reasons.erase(std::remove_if(report.reasons.begin(), report.reasons.end(),
-                                            [](const std::string& r) {
-                                              return r.rfind("analysis of", 0) != 0;
-                                            }),
-                             report.reasons.end());
+        report.reasons.erase(
+            std::remove_if(report.reasons.begin(), report.reasons.end(),
+                           [](const std::string& r) { return r.rfind("analysis of", 0) != 0; }),
+            report.reasons.end());
       }
       level = a->level;
       score = std::max(score, a->score);
@@ -217,8 +216,7 @@ Expected<ServiceResponse> Gateway::Handle(const ServiceRequest& in,
   // 3. Execute.
   call.route = route;
   call.decided = route;
-  Expected<backend::Result> result =
-      route == Route::kLocal ? RunLocal(call) : RunRemote(call);
+  Expected<backend::Result> result = route == Route::kLocal ? RunLocal(call) : RunRemote(call);
   report.route = std::string(RouteName(call.route));
   {
     std::lock_guard lock(last_route_mu_);
@@ -339,8 +337,8 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
   Expected<privacy::ChargeOutcome> charge =
       parts_.ledger->Charge(call.in.user_id, call.in.request_id, cost->cost, call.now);
   if (!charge.ok()) {
-    report.fallback = "privacy budget ledger unavailable (" + charge.status().message() +
-                      "): answered locally";
+    report.fallback =
+        "privacy budget ledger unavailable (" + charge.status().message() + "): answered locally";
     return RunLocal(call);
   }
   report.budget_remaining = charge->state.remaining;
@@ -442,12 +440,9 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
 Status Gateway::WriteAudit(const Call& call, const backend::Result* result) {
   auto to_audit_route = [](Route r) {
     switch (r) {
-      case Route::kCloud:
-        return privacy::AuditRoute::kCloud;
-      case Route::kHybrid:
-        return privacy::AuditRoute::kHybrid;
-      case Route::kLocal:
-        break;
+      case Route::kCloud: return privacy::AuditRoute::kCloud;
+      case Route::kHybrid: return privacy::AuditRoute::kHybrid;
+      case Route::kLocal: break;
     }
     return privacy::AuditRoute::kLocal;
   };
@@ -459,9 +454,9 @@ Status Gateway::WriteAudit(const Call& call, const backend::Result* result) {
   record.policy_version = parts_.policy->version();
   record.reasons = call.report.reasons;
   if (!call.report.fallback.empty()) record.reasons.push_back("fallback: " + call.report.fallback);
-  record.latency_ms = std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - call.start)
-                          .count();
+  record.latency_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - call.start)
+          .count();
   record.status = call.status;
   if (call.sent.empty()) {  // nothing left the device
     record.route = privacy::AuditRoute::kLocal;

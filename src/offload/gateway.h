@@ -21,8 +21,8 @@
 
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "backend/backend.h"

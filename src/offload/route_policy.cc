@@ -4,12 +4,9 @@ namespace ptmo::offload {
 
 std::string_view RouteName(Route route) {
   switch (route) {
-    case Route::kLocal:
-      return "local";
-    case Route::kCloud:
-      return "cloud";
-    case Route::kHybrid:
-      return "hybrid";
+    case Route::kLocal: return "local";
+    case Route::kCloud: return "cloud";
+    case Route::kHybrid: return "hybrid";
   }
   return "local";
 }

@@ -26,10 +26,10 @@ std::optional<Route> ParseRoute(std::string_view name);
 // What a policy may look at: computed on the device from the live analysis and the ledger.
 struct RouteContext {
   privacy::Level level = privacy::Level::kPublic;
-  double score = 0.0;                   // the privacy guard's score in [0, 1]
+  double score = 0.0;                      // the privacy guard's score in [0, 1]
   double budget_remaining_fraction = 1.0;  // privacy budget left in this window, in [0, 1]
   int previous_route = -1;  // this user's last route: 0 local, 1 cloud, 2 hybrid; -1 none yet
-  int images = 0;                       // image parts in the request
+  int images = 0;           // image parts in the request
 };
 
 struct RouteDecision {

@@ -13,8 +13,8 @@
 namespace ptmo::offload {
 
 struct ServiceRequest {
-  std::string request_id;  // unique per request (idempotency key for budget charges)
-  std::string user_id;     // the authenticated user
+  std::string request_id;       // unique per request (idempotency key for budget charges)
+  std::string user_id;          // the authenticated user
   std::string conversation_id;  // empty: derived from the first messages
   backend::Request request;
   std::vector<std::string> image_urls;  // OpenAI image_url parts (data: URLs), in order
@@ -25,13 +25,13 @@ struct PrivacyReport {
   std::string level = "PUBLIC";
   double score = 0.0;
   std::string route = "local";
-  std::string policy;              // name@version of the policy that decided
+  std::string policy;  // name@version of the policy that decided
   std::vector<std::string> reasons;
-  size_t masked_spans = 0;         // spans replaced by pseudonyms in what was sent
-  double privacy_cost = 0.0;       // charged to the budget for this request
-  double budget_remaining = 0.0;   // after this request
-  std::string cloud_backend;       // empty when nothing left the device
-  std::string fallback;            // why the chosen route was not the one used, if so
+  size_t masked_spans = 0;        // spans replaced by pseudonyms in what was sent
+  double privacy_cost = 0.0;      // charged to the budget for this request
+  double budget_remaining = 0.0;  // after this request
+  std::string cloud_backend;      // empty when nothing left the device
+  std::string fallback;           // why the chosen route was not the one used, if so
 };
 
 struct ServiceResponse {

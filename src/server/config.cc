@@ -243,8 +243,8 @@ Expected<NodeConfig> ParseNodeConfig(const std::string& toml_text, const std::st
     return InvalidArgument(msg.str());
   }
   NodeConfig c;
-  static const std::set<std::string> kSections = {"server",  "limits",  "api_keys", "local",
-                                                  "cloud",   "gateway", "privacy"};
+  static const std::set<std::string> kSections = {"server", "limits",  "api_keys", "local",
+                                                  "cloud",  "gateway", "privacy"};
   for (auto&& [key, value] : root) {
     (void)value;
     if (!kSections.count(std::string(key.str()))) {
@@ -268,8 +268,7 @@ Expected<NodeConfig> ParseNodeConfig(const std::string& toml_text, const std::st
   PTMO_ASSIGN_OR_RETURN(const toml::table* priv, table("privacy"));
   PTMO_RETURN_IF_ERROR(ReadPrivacy(priv, source, base_dir, &c));
 
-  auto array_of_tables = [&](const char* name,
-                             auto&& fn) -> Status {
+  auto array_of_tables = [&](const char* name, auto&& fn) -> Status {
     const toml::node* n = root.get(name);
     if (n == nullptr) return Status::Ok();
     const toml::array* arr = n->as_array();
@@ -285,26 +284,27 @@ Expected<NodeConfig> ParseNodeConfig(const std::string& toml_text, const std::st
     }
     return Status::Ok();
   };
-  PTMO_RETURN_IF_ERROR(array_of_tables("api_keys", [&](const toml::table* t,
-                                                       const std::string& where) -> Status {
-    TableReader r(t, where, source);
-    ApiKey key;
-    PTMO_RETURN_IF_ERROR(r.Get("user", &key.user_id));
-    PTMO_RETURN_IF_ERROR(r.Get("sha256", &key.sha256_hex));
-    PTMO_RETURN_IF_ERROR(r.CheckNoUnknownKeys());
-    if (key.user_id.empty()) return r.Error("user", "required");
-    if (key.sha256_hex.size() != 64) {
-      return r.Error("sha256", "must be the 64 hex digits `ptmo hash-key` prints");
-    }
-    c.http.api_keys.push_back(std::move(key));
-    return Status::Ok();
-  }));
-  PTMO_RETURN_IF_ERROR(array_of_tables("cloud", [&](const toml::table* t,
-                                                    const std::string& where) -> Status {
-    return ReadCloud(t, where, source, base_dir, &c);
-  }));
+  PTMO_RETURN_IF_ERROR(
+      array_of_tables("api_keys", [&](const toml::table* t, const std::string& where) -> Status {
+        TableReader r(t, where, source);
+        ApiKey key;
+        PTMO_RETURN_IF_ERROR(r.Get("user", &key.user_id));
+        PTMO_RETURN_IF_ERROR(r.Get("sha256", &key.sha256_hex));
+        PTMO_RETURN_IF_ERROR(r.CheckNoUnknownKeys());
+        if (key.user_id.empty()) return r.Error("user", "required");
+        if (key.sha256_hex.size() != 64) {
+          return r.Error("sha256", "must be the 64 hex digits `ptmo hash-key` prints");
+        }
+        c.http.api_keys.push_back(std::move(key));
+        return Status::Ok();
+      }));
+  PTMO_RETURN_IF_ERROR(
+      array_of_tables("cloud", [&](const toml::table* t, const std::string& where) -> Status {
+        return ReadCloud(t, where, source, base_dir, &c);
+      }));
   if (c.role == "cloud" && !c.clouds.empty()) {
-    return InvalidArgument(source + ": a cloud node ([server] role = \"cloud\") takes no [[cloud]]");
+    return InvalidArgument(source +
+                           ": a cloud node ([server] role = \"cloud\") takes no [[cloud]]");
   }
   return c;
 }

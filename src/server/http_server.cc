@@ -145,8 +145,7 @@ struct HttpServer::Impl {
         return key.user_id;
       }
     }
-    *error = {401, "invalid_request_error", "Incorrect API key provided.", "",
-              "invalid_api_key"};
+    *error = {401, "invalid_request_error", "Incorrect API key provided.", "", "invalid_api_key"};
     return std::nullopt;
   }
 
@@ -379,7 +378,9 @@ struct HttpServer::Impl {
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-HttpServer::~HttpServer() { Stop(); }
+HttpServer::~HttpServer() {
+  Stop();
+}
 
 Expected<std::unique_ptr<HttpServer>> HttpServer::Create(
     HttpServerOptions options, std::shared_ptr<offload::Service> service) {
@@ -457,9 +458,13 @@ Status HttpServer::Start() {
   return Status::Ok();
 }
 
-int HttpServer::port() const { return impl_->bound_port; }
+int HttpServer::port() const {
+  return impl_->bound_port;
+}
 
-const std::string& HttpServer::scheme() const { return impl_->scheme; }
+const std::string& HttpServer::scheme() const {
+  return impl_->scheme;
+}
 
 void HttpServer::Stop() {
   if (!impl_) return;

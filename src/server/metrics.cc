@@ -15,8 +15,7 @@ void Metrics::ObserveRequest(const std::string& endpoint, int status, double sec
   h.sum += seconds;
 }
 
-void Metrics::ObserveRoute(const std::string& route, uint64_t masked_spans,
-                           uint64_t bytes_sent) {
+void Metrics::ObserveRoute(const std::string& route, uint64_t masked_spans, uint64_t bytes_sent) {
   std::lock_guard lock(mu_);
   ++routes_[route];
   masked_spans_ += masked_spans;
@@ -44,12 +43,12 @@ std::string Metrics::Render() const {
       out << "ptmo_http_request_duration_seconds_bucket{endpoint=\"" << endpoint << "\",le=\""
           << kBuckets[i] << "\"} " << h.counts[i] << "\n";
     }
-    out << "ptmo_http_request_duration_seconds_bucket{endpoint=\"" << endpoint
-        << "\",le=\"+Inf\"} " << h.count << "\n"
+    out << "ptmo_http_request_duration_seconds_bucket{endpoint=\"" << endpoint << "\",le=\"+Inf\"} "
+        << h.count << "\n"
         << "ptmo_http_request_duration_seconds_sum{endpoint=\"" << endpoint << "\"} " << h.sum
         << "\n"
-        << "ptmo_http_request_duration_seconds_count{endpoint=\"" << endpoint << "\"} "
-        << h.count << "\n";
+        << "ptmo_http_request_duration_seconds_count{endpoint=\"" << endpoint << "\"} " << h.count
+        << "\n";
   }
   out << "# HELP ptmo_route_total Answered requests by route.\n"
       << "# TYPE ptmo_route_total counter\n";

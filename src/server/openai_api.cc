@@ -14,30 +14,22 @@ ApiError BadRequest(std::string message, std::string param) {
 
 const char* TypeName(const json& v) {
   switch (v.type()) {
-    case json::value_t::null:
-      return "null";
-    case json::value_t::object:
-      return "object";
-    case json::value_t::array:
-      return "array";
-    case json::value_t::string:
-      return "string";
-    case json::value_t::boolean:
-      return "boolean";
+    case json::value_t::null: return "null";
+    case json::value_t::object: return "object";
+    case json::value_t::array: return "array";
+    case json::value_t::string: return "string";
+    case json::value_t::boolean: return "boolean";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-      return "integer";
-    case json::value_t::number_float:
-      return "number";
-    default:
-      return "value";
+    case json::value_t::number_unsigned: return "integer";
+    case json::value_t::number_float: return "number";
+    default: return "value";
   }
 }
 
 ApiError WrongType(const std::string& param, const char* expected, const json& got) {
-  return BadRequest("Invalid type for '" + param + "': expected " + expected + ", but got " +
-                        TypeName(got) + ".",
-                    param);
+  return BadRequest(
+      "Invalid type for '" + param + "': expected " + expected + ", but got " + TypeName(got) + ".",
+      param);
 }
 
 // Parses the body into an object; the caller's error when it is not JSON or not an object.
@@ -105,8 +97,8 @@ bool ParseParams(const json& doc, const RequestLimits& limits, backend::Generati
     double lo, hi;
     float* out;
   };
-  for (const Range& r : {Range{"temperature", 0.0, 2.0, &p->temperature},
-                         Range{"top_p", 0.0, 1.0, &p->top_p}}) {
+  for (const Range& r :
+       {Range{"temperature", 0.0, 2.0, &p->temperature}, Range{"top_p", 0.0, 1.0, &p->top_p}}) {
     auto it = doc.find(r.key);
     if (it == doc.end() || it->is_null()) continue;
     if (!it->is_number()) {
@@ -245,9 +237,8 @@ bool ParseContent(const json& content, const std::string& param, const RequestLi
         return false;
       }
       if (images->size() >= limits.max_images) {
-        *error = BadRequest("Too many images: at most " + std::to_string(limits.max_images) +
-                                " per request.",
-                            pp);
+        *error = BadRequest(
+            "Too many images: at most " + std::to_string(limits.max_images) + " per request.", pp);
         return false;
       }
       images->push_back(url->get<std::string>());
@@ -277,16 +268,14 @@ ApiError ApiErrorFromStatus(const Status& status) {
       return {400, "invalid_request_error", status.message(), "", ""};
     case StatusCode::kNotFound:
       return {404, "invalid_request_error", status.message(), "", "not_found"};
-    case StatusCode::kPermissionDenied:
-      return {403, "permission_error", status.message(), "", ""};
+    case StatusCode::kPermissionDenied: return {403, "permission_error", status.message(), "", ""};
     case StatusCode::kResourceExhausted:
       return {429, "rate_limit_error", status.message(), "", "resource_exhausted"};
     case StatusCode::kUnavailable:
       return {503, "server_error", status.message(), "", "upstream_unavailable"};
     case StatusCode::kFailedPrecondition:
       return {409, "invalid_request_error", status.message(), "", ""};
-    default:
-      return {500, "server_error", status.message(), "", ""};
+    default: return {500, "server_error", status.message(), "", ""};
   }
 }
 
@@ -323,7 +312,8 @@ std::optional<ParsedRequest> ParseChatRequest(const std::string& body,
     }
     auto role = m.find("role");
     if (role == m.end() || !role->is_string()) {
-      *error = BadRequest("Invalid '" + param + ".role': expected one of 'system', "
+      *error = BadRequest("Invalid '" + param +
+                              ".role': expected one of 'system', "
                               "'developer', 'user', 'assistant', 'tool'.",
                           param + ".role");
       return std::nullopt;
@@ -342,12 +332,12 @@ std::optional<ParsedRequest> ParseChatRequest(const std::string& body,
     auto content = m.find("content");
     bool may_omit = msg.role == "assistant" && m.contains("tool_calls");
     if (content == m.end() && !may_omit) {
-      *error = BadRequest("Missing required parameter: '" + param + ".content'.",
-                          param + ".content");
+      *error =
+          BadRequest("Missing required parameter: '" + param + ".content'.", param + ".content");
       return std::nullopt;
     }
-    if (content != m.end() && !ParseContent(*content, param + ".content", limits,
-                                            &msg.content, &out.service.image_urls, error)) {
+    if (content != m.end() && !ParseContent(*content, param + ".content", limits, &msg.content,
+                                            &out.service.image_urls, error)) {
       return std::nullopt;
     }
     for (const char* key : {"tool_calls", "tool_call_id", "name"}) {
@@ -362,8 +352,7 @@ std::optional<ParsedRequest> ParseChatRequest(const std::string& body,
 
 std::optional<ParsedRequest> ParseCompletionRequest(const std::string& body,
                                                     const std::vector<std::string>& models,
-                                                    const RequestLimits& limits,
-                                                    ApiError* error) {
+                                                    const RequestLimits& limits, ApiError* error) {
   std::optional<json> doc = ParseBody(body, error);
   if (!doc) return std::nullopt;
   ParsedRequest out;
@@ -379,8 +368,8 @@ std::optional<ParsedRequest> ParseCompletionRequest(const std::string& body,
   } else if (it->is_array() && it->size() == 1 && (*it)[0].is_string()) {
     req.prompt = (*it)[0].get<std::string>();
   } else {
-    *error = BadRequest("Invalid 'prompt': expected a string (or an array of one string).",
-                        "prompt");
+    *error =
+        BadRequest("Invalid 'prompt': expected a string (or an array of one string).", "prompt");
     return std::nullopt;
   }
   if (!ParseParams(*doc, limits, &req.params, &req.passthrough, error)) return std::nullopt;
@@ -419,11 +408,10 @@ json ChatCompletionBody(const ResponseMeta& meta, const offload::ServiceResponse
                {"object", "chat.completion"},
                {"created", meta.created},
                {"model", meta.model},
-               {"choices",
-                json::array({{{"index", 0},
-                              {"message", message},
-                              {"logprobs", nullptr},
-                              {"finish_reason", r.result.finish_reason}}})},
+               {"choices", json::array({{{"index", 0},
+                                         {"message", message},
+                                         {"logprobs", nullptr},
+                                         {"finish_reason", r.result.finish_reason}}})},
                {"usage", UsageJson(r.result.usage)}};
   if (r.privacy) body["privacy"] = PrivacyToJson(*r.privacy);
   return body;
@@ -448,28 +436,30 @@ json ChatChunk(const ResponseMeta& meta, const std::string* role, const std::str
   json delta = json::object();
   if (role) delta["role"] = *role;
   if (content) delta["content"] = *content;
-  return {{"id", meta.id},
-          {"object", "chat.completion.chunk"},
-          {"created", meta.created},
-          {"model", meta.model},
-          {"choices", json::array({{{"index", 0},
-                                    {"delta", delta},
-                                    {"logprobs", nullptr},
-                                    {"finish_reason", finish_reason ? json(*finish_reason)
-                                                                    : json(nullptr)}}})}};
+  return {
+      {"id", meta.id},
+      {"object", "chat.completion.chunk"},
+      {"created", meta.created},
+      {"model", meta.model},
+      {"choices",
+       json::array({{{"index", 0},
+                     {"delta", delta},
+                     {"logprobs", nullptr},
+                     {"finish_reason", finish_reason ? json(*finish_reason) : json(nullptr)}}})}};
 }
 
 json CompletionChunk(const ResponseMeta& meta, const std::string& text,
                      const std::string* finish_reason) {
-  return {{"id", meta.id},
-          {"object", "text_completion"},
-          {"created", meta.created},
-          {"model", meta.model},
-          {"choices", json::array({{{"index", 0},
-                                    {"text", text},
-                                    {"logprobs", nullptr},
-                                    {"finish_reason", finish_reason ? json(*finish_reason)
-                                                                    : json(nullptr)}}})}};
+  return {
+      {"id", meta.id},
+      {"object", "text_completion"},
+      {"created", meta.created},
+      {"model", meta.model},
+      {"choices",
+       json::array({{{"index", 0},
+                     {"text", text},
+                     {"logprobs", nullptr},
+                     {"finish_reason", finish_reason ? json(*finish_reason) : json(nullptr)}}})}};
 }
 
 std::string SseEvent(const json& body) {

@@ -28,7 +28,7 @@ struct ApiError {
 ApiError ApiErrorFromStatus(const Status& status);
 
 struct RequestLimits {
-  int max_tokens = 4096;        // largest max_tokens a caller may ask for
+  int max_tokens = 4096;         // largest max_tokens a caller may ask for
   int default_max_tokens = 256;  // when the caller gives none
   size_t max_messages = 256;
   size_t max_images = 8;
@@ -48,8 +48,7 @@ std::optional<ParsedRequest> ParseChatRequest(const std::string& body,
                                               const RequestLimits& limits, ApiError* error);
 std::optional<ParsedRequest> ParseCompletionRequest(const std::string& body,
                                                     const std::vector<std::string>& models,
-                                                    const RequestLimits& limits,
-                                                    ApiError* error);
+                                                    const RequestLimits& limits, ApiError* error);
 
 // Ids and timestamps shared by a response and its chunks.
 struct ResponseMeta {

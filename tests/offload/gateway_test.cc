@@ -232,8 +232,8 @@ TEST_F(GatewayTest, UsersNeverShareAVault) {
 
 TEST_F(GatewayTest, ToolCallArgumentsAreRestored) {
   cloud_->tool_arguments = "{\"to\":\"<EMAIL_1>\",\"subject\":\"contract\"}";
-  auto r = gateway_->Handle(Chat("Email sarah.lee@northwind-traders.com about the contract."),
-                            {}, nullptr);
+  auto r = gateway_->Handle(Chat("Email sarah.lee@northwind-traders.com about the contract."), {},
+                            nullptr);
   ASSERT_TRUE(r.ok()) << r.status().message();
   std::string args = r->result.message["tool_calls"][0]["function"]["arguments"];
   EXPECT_EQ(args, "{\"to\":\"sarah.lee@northwind-traders.com\",\"subject\":\"contract\"}");

@@ -80,7 +80,8 @@ TEST(NodeConfig, NamesWhatIsWrong) {
     auto r = ParseNodeConfig(c.toml, "/tmp", "bad.toml");
     ASSERT_FALSE(r.ok()) << c.toml;
     EXPECT_NE(r.status().message().find(c.expect), std::string::npos)
-        << "got: " << r.status().message() << "\nfor:\n" << c.toml;
+        << "got: " << r.status().message() << "\nfor:\n"
+        << c.toml;
   }
 }
 

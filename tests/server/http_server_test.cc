@@ -1,9 +1,8 @@
 #include "server/http_server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -182,10 +181,8 @@ TEST_F(HttpServerTest, BadRequestsGetOpenAIErrors) {
       {R"({"model":"ptmo"})", 400, "messages"},
       {R"({"model":"ptmo","messages":"hi"})", 400, "messages"},
       {R"({"model":"ptmo","messages":[]})", 400, "messages"},
-      {R"({"model":"ptmo","messages":[{"role":"wizard","content":"x"}]})", 400,
-       "messages[0].role"},
-      {R"({"model":"ptmo","messages":[{"role":"user","content":5}]})", 400,
-       "messages[0].content"},
+      {R"({"model":"ptmo","messages":[{"role":"wizard","content":"x"}]})", 400, "messages[0].role"},
+      {R"({"model":"ptmo","messages":[{"role":"user","content":5}]})", 400, "messages[0].content"},
       {R"({"model":"ptmo","messages":[{"role":"user","content":"x"}],"max_tokens":"10"})", 400,
        "max_tokens"},
       {R"({"model":"ptmo","messages":[{"role":"user","content":"x"}],"max_tokens":0})", 400,
@@ -195,8 +192,7 @@ TEST_F(HttpServerTest, BadRequestsGetOpenAIErrors) {
       {R"({"model":"ptmo","messages":[{"role":"user","content":"x"}],"stream":"yes"})", 400,
        "stream"},
       {R"({"model":"ptmo","messages":[{"role":"user","content":"x"}],"n":2})", 400, "n"},
-      {"{\"model\":\"ptmo\",\"messages\":[{\"role\":\"user\",\"content\":\"\xff\xfe\"}]}", 400,
-       ""},
+      {"{\"model\":\"ptmo\",\"messages\":[{\"role\":\"user\",\"content\":\"\xff\xfe\"}]}", 400, ""},
   };
   for (const Case& c : cases) {
     auto r = Post("/v1/chat/completions", c.body);
@@ -286,9 +282,11 @@ TEST_F(HttpServerTest, ClientDisconnectMidStreamCancelsTheRequest) {
   addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  std::string request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
-                        "Authorization: Bearer sk-alice\r\nContent-Type: application/json\r\n"
-                        "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string request =
+      "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+      "Authorization: Bearer sk-alice\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
   ASSERT_EQ(send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
   char buf[512];
   ASSERT_GT(recv(fd, buf, sizeof buf, 0), 0);  // the stream has started
@@ -321,8 +319,7 @@ TEST(HttpServerCreate, RefusesMalformedKeyHashes) {
 }
 
 TEST(HashApiKey, IsSha256Hex) {
-  EXPECT_EQ(HashApiKey("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(HashApiKey("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace

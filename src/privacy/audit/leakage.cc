@@ -24,16 +24,13 @@ void CollectJsonLeaves(const nlohmann::json& j, std::vector<std::string>* out) {
     case nlohmann::json::value_t::array:
       for (const auto& x : j) CollectJsonLeaves(x, out);
       break;
-    case nlohmann::json::value_t::string:
-      out->push_back(j.get_ref<const std::string&>());
-      break;
+    case nlohmann::json::value_t::string: out->push_back(j.get_ref<const std::string&>()); break;
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned:
       // Integers could be an identifier sent as a number; fractions are sampling settings.
       out->push_back(j.dump());
       break;
-    default:
-      break;
+    default: break;
   }
 }
 
