@@ -17,9 +17,10 @@ void RegisterMakeModel(CLI::App& app, int* exit_code);
 void RegisterGenerate(CLI::App& app, int* exit_code);
 void RegisterBenchEngine(CLI::App& app, int* exit_code);
 void RegisterPolicy(CLI::App& app, int* exit_code);  // policy gen-data|train|eval
-void RegisterServe(CLI::App& app, int* exit_code);  // serve and hash-key
+void RegisterServe(CLI::App& app, int* exit_code);   // serve and hash-key
 void RegisterBenchGateway(CLI::App& app, int* exit_code);
 void RegisterAudit(CLI::App& app, int* exit_code);   // audit leakage, audit show
 void RegisterBudget(CLI::App& app, int* exit_code);  // budget show, budget reset
+void RegisterImage(CLI::App& app, int* exit_code);  // scan-image, redact-, eval-, gen-image-data
 
 }  // namespace ptmo::cli

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   ptmo::cli::RegisterBenchGateway(app, &exit_code);
   ptmo::cli::RegisterAudit(app, &exit_code);
   ptmo::cli::RegisterBudget(app, &exit_code);
+  ptmo::cli::RegisterImage(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

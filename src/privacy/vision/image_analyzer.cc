@@ -1,0 +1,366 @@
+#include "privacy/vision/image_analyzer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
+
+#include "privacy/vision/documents.h"
+#include "privacy/vision/metadata.h"
+#include "util/utf8.h"
+
+namespace ptmo::privacy::vision {
+namespace {
+
+std::string Fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+Level LevelFor(double score, const ImageOptions& o) {
+  if (score >= o.private_at) return Level::kPrivate;
+  if (score >= o.semi_sensitive_at) return Level::kSemiSensitive;
+  return Level::kPublic;
+}
+
+Box FromPoints(const std::vector<cv::Point2f>& pts) {
+  if (pts.empty()) return {};
+  float x1 = pts[0].x, y1 = pts[0].y, x2 = x1, y2 = y1;
+  for (const auto& p : pts) {
+    x1 = std::min(x1, p.x);
+    y1 = std::min(y1, p.y);
+    x2 = std::max(x2, p.x);
+    y2 = std::max(y2, p.y);
+  }
+  return {int(std::floor(x1)), int(std::floor(y1)), int(std::ceil(x2 - x1)),
+          int(std::ceil(y2 - y1))};
+}
+
+// QR codes: located, and decoded when OpenCV has its decoder; each payload is scanned by the
+// text guard.
+Status DecodeCodes(const cv::Mat& gray, const Analyzer& text, bool can_decode, ImageAnalysis* a) {
+  std::vector<std::string> infos;
+  std::vector<cv::Point2f> points;
+  try {
+    cv::QRCodeDetector qr;
+    if (!qr.detectMulti(gray, points) || points.empty()) return Status::Ok();
+    if (can_decode) qr.decodeMulti(gray, points, infos);
+  } catch (const cv::Exception&) {
+    return Status::Ok();  // a detector failure on odd pixels is not the caller's error
+  }
+  size_t n = points.size() / 4;
+  bool any_undecoded = false;
+  for (size_t i = 0; i < n; ++i) {
+    CodeHit c;
+    c.kind = "QR_CODE";
+    c.box =
+        FromPoints(std::vector<cv::Point2f>(points.begin() + 4 * i, points.begin() + 4 * i + 4));
+    c.decoded = i < infos.size() && !infos[i].empty();
+    if (!c.decoded) {
+      any_undecoded = true;
+      a->codes.push_back(std::move(c));
+      continue;
+    }
+    c.payload = infos[i];
+    if (utf8::IsValid(c.payload)) {
+      PTMO_ASSIGN_OR_RETURN(c.analysis, text.Analyze(c.payload));
+    } else {
+      c.analysis.reasons.push_back("binary QR payload (not scanned)");
+    }
+    for (const Span& s : c.analysis.spans) {
+      PiiRegion r;
+      r.type = s.type;
+      r.text = c.payload.substr(s.begin, s.end - s.begin);
+      r.boxes = {c.box};
+      r.score = s.score;
+      r.recognizer = s.recognizer;
+      r.source = RegionSource::kCode;
+      a->pii.push_back(std::move(r));
+    }
+    a->codes.push_back(std::move(c));
+  }
+  if (any_undecoded) {
+    a->notes.push_back(
+        "QR code located but not decoded (this OpenCV build has no QR decoder); "
+        "it is treated as possibly personal and boxed by redaction");
+  }
+  return Status::Ok();
+}
+
+double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+// Whether this OpenCV build decodes QR codes (Debian's 4.6 is built without quirc and prints
+// a complaint on every decode attempt): one round trip through the encoder tells. Called
+// once, from ImageAnalyzer::Create.
+bool QrDecoderAvailable() {
+  try {
+    cv::Mat code, big;
+    cv::QRCodeEncoder::create()->encode("ptmo", code);
+    cv::resize(code, big, cv::Size(code.cols * 8, code.rows * 8), 0, 0, cv::INTER_NEAREST);
+    cv::Mat padded;
+    cv::copyMakeBorder(big, padded, 32, 32, 32, 32, cv::BORDER_CONSTANT, cv::Scalar(255));
+    cv::QRCodeDetector qr;
+    std::vector<cv::Point2f> pts;
+    if (!qr.detect(padded, pts)) return false;
+    // A build without the decoder prints a complaint to standard output, which would
+    // corrupt JSON output: silence descriptor 1 for this one probe.
+    std::fflush(stdout);
+    std::cout.flush();
+    int saved = ::dup(1);
+    int devnull = ::open("/dev/null", O_WRONLY);
+    if (saved >= 0 && devnull >= 0) ::dup2(devnull, 1);
+    std::string got = qr.decode(padded, pts);
+    std::fflush(stdout);
+    std::cout.flush();
+    if (saved >= 0) {
+      ::dup2(saved, 1);
+      ::close(saved);
+    }
+    if (devnull >= 0) ::close(devnull);
+    return got == "ptmo";
+  } catch (const cv::Exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+Box Union(const Box& a, const Box& b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  int x1 = std::min(a.x, b.x), y1 = std::min(a.y, b.y);
+  int x2 = std::max(a.x + a.width, b.x + b.width), y2 = std::max(a.y + a.height, b.y + b.height);
+  return {x1, y1, x2 - x1, y2 - y1};
+}
+
+double IntersectionOverUnion(const Box& a, const Box& b) {
+  if (a.empty() || b.empty()) return 0.0;
+  int x1 = std::max(a.x, b.x), y1 = std::max(a.y, b.y);
+  int x2 = std::min(a.x + a.width, b.x + b.width), y2 = std::min(a.y + a.height, b.y + b.height);
+  if (x2 <= x1 || y2 <= y1) return 0.0;
+  double inter = double(x2 - x1) * (y2 - y1);
+  return inter / (double(a.area()) + b.area() - inter);
+}
+
+std::string_view RegionSourceName(RegionSource source) {
+  switch (source) {
+    case RegionSource::kOcr: return "ocr";
+    case RegionSource::kCode: return "code";
+    case RegionSource::kDocument: return "document";
+  }
+  return "?";
+}
+
+ImageAnalyzer::~ImageAnalyzer() = default;
+
+Expected<std::unique_ptr<ImageAnalyzer>> ImageAnalyzer::Create(const ImageAnalyzerConfig& config,
+                                                               const Analyzer* text_analyzer) {
+  if (text_analyzer == nullptr) return InvalidArgument("ImageAnalyzer needs a text analyzer");
+  InitMetadataLibrary();
+  std::unique_ptr<ImageAnalyzer> a(new ImageAnalyzer());
+  a->text_analyzer_ = text_analyzer;
+  PTMO_ASSIGN_OR_RETURN(a->faces_, FaceDetector::Create(config.faces));
+  PTMO_ASSIGN_OR_RETURN(a->ocr_, OcrEngine::Create(config.ocr));
+  a->qr_decoder_available_ = QrDecoderAvailable();
+  return a;
+}
+
+Expected<ImageAnalysis> ImageAnalyzer::AnalyzeImage(std::string_view bytes,
+                                                    const ImageOptions& options) const {
+  auto t0 = std::chrono::steady_clock::now();
+  double cpu0 = ThreadCpuMs();
+  ImageHeader header;
+  PTMO_ASSIGN_OR_RETURN(cv::Mat bgr, DecodeImage(bytes, options.decode, &header));
+  ImageAnalysis a;
+  a.format = std::string(ImageFormatName(header.format));
+  a.width = bgr.cols;
+  a.height = bgr.rows;
+  cv::Mat gray;
+  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+
+  if (options.read_metadata) {
+    auto md = ReadImageMetadata(bytes);
+    if (md.ok()) {
+      a.metadata = std::move(md).value();
+    } else {
+      a.notes.push_back("metadata not read: " + md.status().message());
+    }
+  }
+  if (options.detect_faces) {
+    PTMO_ASSIGN_OR_RETURN(a.faces, faces_->Detect(gray));
+  }
+  if (options.run_ocr) {
+    PTMO_ASSIGN_OR_RETURN(OcrResult ocr, ocr_->Recognize(gray));
+    PTMO_ASSIGN_OR_RETURN(a.text_analysis, text_analyzer_->Analyze(ocr.text));
+    for (const Span& s : a.text_analysis.spans) {
+      PiiRegion r;
+      r.type = s.type;
+      r.text = ocr.text.substr(s.begin, s.end - s.begin);
+      r.boxes = BoxesForRange(ocr, s.begin, s.end);
+      r.score = s.score;
+      r.recognizer = s.recognizer;
+      r.source = RegionSource::kOcr;
+      a.pii.push_back(std::move(r));
+    }
+    a.documents = RecognizeDocuments(ocr, a.text_analysis, &a.pii);
+    a.ocr_text = std::move(ocr.text);
+    a.words = std::move(ocr.words);
+  }
+  if (options.decode_codes) {
+    PTMO_RETURN_IF_ERROR(DecodeCodes(gray, *text_analyzer_, qr_decoder_available_, &a));
+    a.notes.push_back(
+        "1-D barcodes are not decoded: OpenCV 4.6's barcode reader is in "
+        "opencv_contrib, which is not linked");
+  }
+  ScoreImage(&a, options);
+  a.elapsed_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  a.cpu_ms = ThreadCpuMs() - cpu0;
+  return a;
+}
+
+void ScoreImage(ImageAnalysis* a, const ImageOptions& o) {
+  a->modalities.clear();
+  auto add = [&](ModalityRisk m) {
+    m.level = LevelFor(m.score, o);
+    a->modalities.push_back(std::move(m));
+  };
+  if (!a->faces.empty()) {
+    // A face is biometric data that identifies a person (GDPR Art. 9 when used to identify).
+    ModalityRisk m{"faces", 0.0, Level::kPublic, true, {}};
+    double best = 0;
+    for (const FaceHit& f : a->faces) best = std::max(best, f.confidence);
+    m.score = std::min(0.65, 0.45 + 0.05 * double(a->faces.size()) + 0.1 * best);
+    m.reasons.push_back(std::to_string(a->faces.size()) + " face(s) detected, best confidence " +
+                        Fmt(best));
+    add(std::move(m));
+  }
+  if (!a->ocr_text.empty()) {
+    ModalityRisk m{"text", a->text_analysis.score, Level::kPublic, true, {}};
+    m.redactable = a->text_analysis.topics.empty();  // a topic is not confined to boxes
+    m.reasons = a->text_analysis.reasons;
+    add(std::move(m));
+  }
+  if (!a->documents.empty()) {
+    ModalityRisk m{"documents", 0.0, Level::kPublic, false, {}};
+    for (const DocumentHit& d : a->documents) {
+      m.score = std::max(m.score, d.validated ? 1.0 : 0.6);
+      m.reasons.push_back(d.kind + (d.validated ? " (validated)" : " (layout only)"));
+    }
+    add(std::move(m));
+  }
+  if (!a->codes.empty()) {
+    ModalityRisk m{"codes", 0.0, Level::kPublic, true, {}};
+    for (const CodeHit& c : a->codes) {
+      if (!c.decoded) {
+        // Unknown content: as risky as a contact detail until it can be read.
+        m.score = std::max(m.score, 0.5);
+        m.reasons.push_back(c.kind + " found but not decoded");
+        continue;
+      }
+      m.score = std::max(m.score, c.analysis.score);
+      m.reasons.push_back(c.kind + " decoded, payload " + std::string(LevelName(c.analysis.level)));
+    }
+    add(std::move(m));
+  }
+  if (!a->metadata.empty()) {
+    ModalityRisk m{"metadata", 0.0, Level::kPublic, true, {}};
+    auto has = [&](const char* cat) {
+      return std::any_of(a->metadata.begin(), a->metadata.end(),
+                         [cat](const MetadataField& f) { return f.category == cat; });
+    };
+    if (has("gps")) {
+      m.score = std::max(m.score, 0.8);
+      m.reasons.push_back("GPS position in metadata");
+    }
+    if (has("owner") || has("serial")) {
+      m.score = std::max(m.score, 0.5);
+      m.reasons.push_back("owner name or device serial number in metadata");
+    }
+    if (has("text")) {
+      m.score = std::max(m.score, 0.3);
+      m.reasons.push_back("free-text description in metadata");
+    }
+    if (has("timestamp") || has("device")) {
+      m.score = std::max(m.score, 0.1);
+      m.reasons.push_back("capture time or camera model in metadata");
+    }
+    add(std::move(m));
+  }
+  a->score = 0;
+  a->reasons.clear();
+  for (const ModalityRisk& m : a->modalities) {
+    a->score = std::max(a->score, m.score);
+    for (const std::string& r : m.reasons) {
+      if (m.score >= o.semi_sensitive_at) a->reasons.push_back(m.modality + ": " + r);
+    }
+  }
+  a->level = LevelFor(a->score, o);
+}
+
+Expected<std::string> ImageAnalyzer::RedactImage(std::string_view bytes,
+                                                 const ImageAnalysis& analysis,
+                                                 const RedactOptions& options,
+                                                 const DecodeLimits& limits) const {
+  ImageHeader header;
+  PTMO_ASSIGN_OR_RETURN(cv::Mat img, DecodeImage(bytes, limits, &header));
+  if (img.cols != analysis.width || img.rows != analysis.height) {
+    return InvalidArgument("redaction: the analysis is of a " + std::to_string(analysis.width) +
+                           "x" + std::to_string(analysis.height) + " image, this one is " +
+                           std::to_string(img.cols) + "x" + std::to_string(img.rows));
+  }
+  const cv::Rect bounds(0, 0, img.cols, img.rows);
+  auto clip = [&](const Box& b, double grow) {
+    int gx = int(std::lround(b.width * grow)) + 2, gy = int(std::lround(b.height * grow)) + 2;
+    return cv::Rect(b.x - gx, b.y - gy, b.width + 2 * gx, b.height + 2 * gy) & bounds;
+  };
+  if (options.redact_faces) {
+    for (const FaceHit& f : analysis.faces) {
+      cv::Rect r = clip(f.box, 0.15);
+      if (r.empty()) continue;
+      cv::Mat roi = img(r);
+      if (options.faces == RedactOptions::FaceStyle::kBox) {
+        roi.setTo(cv::Scalar(0, 0, 0));
+        continue;
+      }
+      // Pixelate to an 8x8 grid, then blur the blocks: nothing of the face's detail survives.
+      cv::Mat tiny;
+      cv::resize(roi, tiny, cv::Size(8, 8), 0, 0, cv::INTER_AREA);
+      cv::resize(tiny, roi, roi.size(), 0, 0, cv::INTER_NEAREST);
+      int k = std::max(3, (std::min(r.width, r.height) / 4) | 1);
+      cv::GaussianBlur(roi, roi, cv::Size(k, k), 0);
+    }
+  }
+  if (options.redact_text) {
+    for (const PiiRegion& p : analysis.pii) {
+      for (const Box& b : p.boxes) {
+        cv::Rect r = clip(b, 0.0);
+        if (!r.empty()) img(r).setTo(cv::Scalar(0, 0, 0));
+      }
+    }
+    for (const DocumentHit& d : analysis.documents) {
+      cv::Rect r = clip(d.box, 0.0);
+      if (!r.empty()) img(r).setTo(cv::Scalar(0, 0, 0));
+    }
+    for (const CodeHit& c : analysis.codes) {
+      if (c.decoded && c.analysis.spans.empty()) continue;  // a public payload stays readable
+      cv::Rect r = clip(c.box, 0.05);
+      if (!r.empty()) img(r).setTo(cv::Scalar(0, 0, 0));
+    }
+  }
+  return EncodeImage(img, options.format.value_or(header.format), options.quality);
+}
+
+}  // namespace ptmo::privacy::vision

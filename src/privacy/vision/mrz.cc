@@ -1,0 +1,255 @@
+#include "privacy/vision/mrz.h"
+
+#include <cctype>
+
+namespace ptmo::privacy::vision {
+namespace {
+
+int CharValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'Z') return c - 'A' + 10;
+  if (c == '<') return 0;
+  return -1;
+}
+
+// In fields that must be numeric, OCR's letter look-alikes are read as the digit.
+std::string AsDigits(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    switch (c) {
+      case 'O':
+      case 'Q':
+      case 'D': c = '0'; break;
+      case 'I':
+      case 'L': c = '1'; break;
+      case 'Z': c = '2'; break;
+      case 'S': c = '5'; break;
+      case 'G': c = '6'; break;
+      case 'B': c = '8'; break;
+      default: break;
+    }
+  }
+  return out;
+}
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && s.back() == '<') s.remove_suffix(1);
+  std::string out(s);
+  for (char& c : out) {
+    if (c == '<') c = ' ';
+  }
+  return out;
+}
+
+void SplitNames(std::string_view field, MrzResult* r) {
+  size_t sep = field.find("<<");
+  r->surname = Trim(field.substr(0, sep));
+  r->given_names = sep == std::string_view::npos ? "" : Trim(field.substr(sep + 2));
+}
+
+// Checks `field` against the digit at `check`; an all-filler optional field may have '<'.
+void Check(MrzResult* r, const char* name, std::string_view field, char check,
+           bool filler_ok = false) {
+  ++r->checks_total;
+  if (filler_ok && check == '<' && field.find_first_not_of('<') == std::string_view::npos) {
+    ++r->checks_passed;
+    return;
+  }
+  int want = MrzCheckDigit(field);
+  std::string c = AsDigits(std::string(1, check));
+  if (want >= 0 && c[0] == char('0' + want)) {
+    ++r->checks_passed;
+  } else {
+    r->failed_checks.push_back(name);
+  }
+}
+
+std::string Pad(std::string_view s, size_t n) {
+  std::string out;
+  for (char c : s) {
+    char u = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    out.push_back(CharValue(u) >= 0 ? u : '<');
+  }
+  out.resize(n, '<');
+  return out;
+}
+
+}  // namespace
+
+int MrzCheckDigit(std::string_view field) {
+  static constexpr int kWeights[3] = {7, 3, 1};
+  int sum = 0;
+  for (size_t i = 0; i < field.size(); ++i) {
+    int v = CharValue(field[i]);
+    if (v < 0) return -1;
+    sum += v * kWeights[i % 3];
+  }
+  return sum % 10;
+}
+
+std::optional<MrzResult> ParseMrz(const std::vector<std::string>& lines) {
+  MrzResult r;
+  r.lines = lines;
+  if (lines.size() == 2 && lines[0].size() == lines[1].size() &&
+      (lines[0].size() == 44 || lines[0].size() == 36)) {
+    const std::string& a = lines[0];
+    std::string b = lines[1];
+    bool td3 = a.size() == 44;
+    r.format = td3 ? "TD3" : "TD2";
+    r.document_code = Trim(a.substr(0, 2));
+    r.issuing_state = Trim(a.substr(2, 3));
+    SplitNames(std::string_view(a).substr(5), &r);
+    // Numeric fields of line 2 get the digit look-alike correction before checking.
+    std::string dob = AsDigits(b.substr(13, 6)), exp = AsDigits(b.substr(21, 6));
+    b.replace(13, 6, dob);
+    b.replace(21, 6, exp);
+    r.document_number = Trim(b.substr(0, 9));
+    r.nationality = Trim(b.substr(10, 3));
+    r.birth_date = dob;
+    r.sex = b.substr(20, 1);
+    r.expiry_date = exp;
+    Check(&r, "document number", b.substr(0, 9), b[9]);
+    Check(&r, "birth date", dob, b[19]);
+    Check(&r, "expiry date", exp, b[27]);
+    if (td3) {
+      Check(&r, "personal number", b.substr(28, 14), b[42], /*filler_ok=*/true);
+      Check(&r, "composite", b.substr(0, 10) + b.substr(13, 7) + b.substr(21, 22), b[43]);
+    } else {
+      Check(&r, "composite", b.substr(0, 10) + b.substr(13, 7) + b.substr(21, 14), b[35]);
+    }
+    return r;
+  }
+  if (lines.size() == 3 && lines[0].size() == 30 && lines[1].size() == 30 &&
+      lines[2].size() == 30) {
+    const std::string& a = lines[0];
+    std::string b = lines[1];
+    r.format = "TD1";
+    std::string dob = AsDigits(b.substr(0, 6)), exp = AsDigits(b.substr(8, 6));
+    b.replace(0, 6, dob);
+    b.replace(8, 6, exp);
+    r.document_code = Trim(a.substr(0, 2));
+    r.issuing_state = Trim(a.substr(2, 3));
+    r.document_number = Trim(a.substr(5, 9));
+    r.birth_date = dob;
+    r.sex = b.substr(7, 1);
+    r.expiry_date = exp;
+    r.nationality = Trim(b.substr(15, 3));
+    SplitNames(lines[2], &r);
+    Check(&r, "document number", a.substr(5, 9), a[14]);
+    Check(&r, "birth date", dob, b[6]);
+    Check(&r, "expiry date", exp, b[14]);
+    Check(&r, "composite", a.substr(5, 25) + b.substr(0, 7) + b.substr(8, 7) + b.substr(18, 11),
+          b[29]);
+    return r;
+  }
+  return std::nullopt;
+}
+
+std::string NormalizeMrzLine(std::string_view line) {
+  std::string out;
+  size_t mrz_chars = 0, other = 0, lower = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    if (c == ' ' || c == '\t' || c == '\r') continue;
+    // U+00AB '«' (C2 AB) is how OCR often reads "<<"; U+2039 '‹' (E2 80 B9) a single '<'.
+    if (c == 0xC2 && i + 1 < line.size() && static_cast<unsigned char>(line[i + 1]) == 0xAB) {
+      out += "<<";
+      mrz_chars += 2;
+      ++i;
+      continue;
+    }
+    if (c == 0xE2 && i + 2 < line.size() && static_cast<unsigned char>(line[i + 1]) == 0x80 &&
+        static_cast<unsigned char>(line[i + 2]) == 0xB9) {
+      out += '<';
+      ++mrz_chars;
+      i += 2;
+      continue;
+    }
+    // An MRZ has no lower-case letters: OCR's lower-case letters there are misread fillers
+    // ("<<<<" comes out as "cececc").
+    if (c >= 'a' && c <= 'z') {
+      ++lower;
+      out.push_back('<');
+      ++mrz_chars;
+      continue;
+    }
+    char u = static_cast<char>(c);
+    if (CharValue(u) >= 0) {
+      out.push_back(u);
+      ++mrz_chars;
+    } else if (u == '(' || u == '{' || u == '[') {
+      out.push_back('<');
+      ++mrz_chars;
+    } else {
+      ++other;
+    }
+  }
+  if (out.size() < 28 || out.find("<<") == std::string::npos || other * 10 > mrz_chars ||
+      lower * 2 > out.size()) {
+    return "";
+  }
+  return out;
+}
+
+std::vector<FoundMrz> FindMrz(std::string_view text) {
+  std::vector<std::string> norm;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) nl = text.size();
+    norm.push_back(NormalizeMrzLine(text.substr(start, nl - start)));
+    start = nl + 1;
+  }
+  std::vector<FoundMrz> found;
+  for (size_t i = 0; i < norm.size(); ++i) {
+    if (norm[i].empty()) continue;
+    // Three 30-character lines (TD1), else two lines of 44 or 36 (TD3/TD2). The first line
+    // of TD3/TD2 holds only names, whose trailing fillers OCR tends to drop: pad them.
+    if (i + 2 < norm.size() && norm[i].size() == 30 && norm[i + 1].size() == 30 &&
+        !norm[i + 2].empty() && norm[i + 2].size() <= 30) {
+      auto r = ParseMrz({norm[i], norm[i + 1], Pad(norm[i + 2], 30)});
+      if (r) {
+        found.push_back({std::move(*r), {i, i + 1, i + 2}});
+        i += 2;
+        continue;
+      }
+    }
+    if (i + 1 < norm.size() && !norm[i + 1].empty()) {
+      size_t n = norm[i + 1].size();
+      if ((n == 44 || n == 36) && norm[i].size() <= n) {
+        auto r = ParseMrz({Pad(norm[i], n), norm[i + 1]});
+        if (r) {
+          found.push_back({std::move(*r), {i, i + 1}});
+          ++i;
+          continue;
+        }
+      }
+    }
+    // Every check digit of TD3/TD2 is on the second line: when OCR lost the first line (the
+    // names, mostly fillers), the second alone still validates the document.
+    size_t n = norm[i].size();
+    if (n == 44 || n == 36) {
+      auto r = ParseMrz({n == 44 ? Pad("P<", n) : Pad("I<", n), norm[i]});
+      if (r && r->valid()) found.push_back({std::move(*r), {i}});
+    }
+  }
+  return found;
+}
+
+std::vector<std::string> BuildTd3(std::string_view issuing_state, std::string_view surname,
+                                  std::string_view given_names, std::string_view document_number,
+                                  std::string_view nationality, std::string_view birth_yymmdd,
+                                  char sex, std::string_view expiry_yymmdd,
+                                  std::string_view personal_number) {
+  std::string names = Pad(surname, surname.size()) + "<<" + Pad(given_names, given_names.size());
+  std::string a = "P<" + Pad(issuing_state, 3) + Pad(names, 39);
+  std::string num = Pad(document_number, 9), dob = Pad(birth_yymmdd, 6),
+              exp = Pad(expiry_yymmdd, 6), pn = Pad(personal_number, 14);
+  auto digit = [](std::string_view f) { return char('0' + MrzCheckDigit(f)); };
+  std::string b = num + digit(num) + Pad(nationality, 3) + dob + digit(dob) + std::string(1, sex) +
+                  exp + digit(exp) + pn + digit(pn);
+  b += digit(b.substr(0, 10) + b.substr(13, 7) + b.substr(21, 22));
+  return {a, b};
+}
+
+}  // namespace ptmo::privacy::vision

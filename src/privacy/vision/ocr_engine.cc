@@ -1,0 +1,122 @@
+#include "privacy/vision/ocr_engine.h"
+
+#include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <opencv2/imgproc.hpp>
+
+#include "privacy/vision/object_pool.h"
+#include "util/utf8.h"
+
+namespace ptmo::privacy::vision {
+namespace {
+
+Expected<std::unique_ptr<tesseract::TessBaseAPI>> MakeApi(const OcrOptions& o) {
+  size_t start = 0;
+  while (start <= o.languages.size()) {
+    size_t plus = o.languages.find('+', start);
+    if (plus == std::string::npos) plus = o.languages.size();
+    std::string lang = o.languages.substr(start, plus - start);
+    std::string file = o.tessdata_dir + "/" + lang + ".traineddata";
+    if (!std::ifstream(file).good()) {
+      return NotFound("OCR language data '" + file + "' not found (install tesseract-ocr-" + lang +
+                      ")");
+    }
+    start = plus + 1;
+  }
+  auto api = std::make_unique<tesseract::TessBaseAPI>();
+  // Only the LSTM engine: Debian's traineddata files are the fast LSTM models.
+  if (api->Init(o.tessdata_dir.c_str(), o.languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
+    return DataLoss("OCR: Tesseract could not load '" + o.languages + "' from '" + o.tessdata_dir +
+                    "'");
+  }
+  api->SetVariable("debug_file", "/dev/null");
+  api->SetVariable("user_defined_dpi", "300");  // silences "Estimating resolution"
+  api->SetPageSegMode(tesseract::PSM_SPARSE_TEXT);
+  return api;
+}
+
+}  // namespace
+
+OcrEngine::OcrEngine(OcrOptions options) : options_(std::move(options)) {}
+OcrEngine::~OcrEngine() = default;
+
+Expected<std::unique_ptr<OcrEngine>> OcrEngine::Create(const OcrOptions& options) {
+  PTMO_ASSIGN_OR_RETURN(auto first, MakeApi(options));
+  std::unique_ptr<OcrEngine> e(new OcrEngine(options));
+  OcrOptions copy = options;
+  e->pool_ = std::make_unique<ObjectPool<tesseract::TessBaseAPI>>([copy] { return MakeApi(copy); },
+                                                                  options.pool_size);
+  e->pool_->Add(std::move(first));
+  return e;
+}
+
+Expected<OcrResult> OcrEngine::Recognize(const cv::Mat& gray) const {
+  OcrResult out;
+  if (gray.empty()) return out;
+  cv::Mat img = gray;
+  double scale = 1.0;
+  int longer = std::max(gray.cols, gray.rows);
+  if (longer < options_.upscale_below) {
+    scale = 2.0;
+  } else if (longer > options_.max_side) {
+    scale = double(options_.max_side) / longer;
+  }
+  if (scale != 1.0) {
+    cv::resize(gray, img, cv::Size(), scale, scale, scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
+  }
+  if (!img.isContinuous()) img = img.clone();
+  auto to_box = [scale](int x1, int y1, int x2, int y2) {
+    return Box{int(std::floor(x1 / scale)), int(std::floor(y1 / scale)),
+               int(std::ceil((x2 - x1) / scale)), int(std::ceil((y2 - y1) / scale))};
+  };
+
+  PTMO_ASSIGN_OR_RETURN(auto api, pool_->Acquire());
+  api->SetImage(img.data, img.cols, img.rows, 1, static_cast<int>(img.step));
+  if (api->Recognize(nullptr) != 0) {
+    api->Clear();
+    return Internal("OCR: Tesseract failed to recognise the image");
+  }
+  std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
+  size_t line = 0;
+  bool any_line = false;
+  bool line_has_words = false;
+  if (it) {
+    do {
+      if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE) && line_has_words) {
+        out.text.push_back('\n');
+        ++line;
+        line_has_words = false;
+      }
+      std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
+      if (!word) continue;
+      std::string w(word.get());
+      double conf = it->Confidence(tesseract::RIL_WORD) / 100.0;
+      if (w.empty() || conf < options_.min_word_confidence || !utf8::IsValid(w)) continue;
+      int x1, y1, x2, y2;
+      if (!it->BoundingBox(tesseract::RIL_WORD, &x1, &y1, &x2, &y2)) continue;
+      if (line_has_words) out.text.push_back(' ');
+      OcrWord ow;
+      ow.text = w;
+      ow.box = to_box(x1, y1, x2, y2);
+      ow.confidence = conf;
+      ow.begin = out.text.size();
+      out.text += w;
+      ow.end = out.text.size();
+      if (out.line_boxes.size() <= line) out.line_boxes.resize(line + 1);
+      out.line_boxes[line] = Union(out.line_boxes[line], ow.box);
+      out.words.push_back(std::move(ow));
+      out.word_line.push_back(line);
+      line_has_words = true;
+      any_line = true;
+    } while (it->Next(tesseract::RIL_WORD));
+  }
+  (void)any_line;
+  api->Clear();
+  return out;
+}
+
+}  // namespace ptmo::privacy::vision
