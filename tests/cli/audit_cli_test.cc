@@ -16,19 +16,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/cli_runner.h"
+
 namespace {
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using ptmo::testing::CliResult;
+using ptmo::testing::ShellQuote;
 
 int Shell(const std::string& cmd) {
   int st = std::system(cmd.c_str());
@@ -36,19 +29,7 @@ int Shell(const std::string& cmd) {
 }
 
 CliResult Ptmo(const std::string& args) {
-  static int counter = 0;
-  std::string base =
-      "/tmp/ptmo_audit_cli_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
-  std::string cmd = std::string(PTMO_BINARY_PATH) + " " + args + " </dev/null >" + base +
-                    ".out 2>" + base + ".err";
-  CliResult r;
-  r.exit_code = Shell(cmd);
-  std::ifstream o(base + ".out"), e(base + ".err");
-  r.out.assign(std::istreambuf_iterator<char>(o), {});
-  r.err.assign(std::istreambuf_iterator<char>(e), {});
-  std::remove((base + ".out").c_str());
-  std::remove((base + ".err").c_str());
-  return r;
+  return ptmo::testing::RunPtmo(args);
 }
 
 constexpr const char* kAuditSchemaV1 = R"sql(
@@ -92,7 +73,7 @@ class AuditCliTest : public ::testing::Test {
     std::string path = dir_ + "/" + name;
     std::string script = dir_ + "/" + name + ".sql";
     std::ofstream(script) << sql;
-    EXPECT_EQ(Shell("sqlite3 " + Quote(path) + " < " + Quote(script)), 0);
+    EXPECT_EQ(Shell("sqlite3 " + ShellQuote(path) + " < " + ShellQuote(script)), 0);
     ::chmod(path.c_str(), 0600);
     return path;
   }
@@ -124,7 +105,7 @@ class AuditCliTest : public ::testing::Test {
 
 TEST_F(AuditCliTest, LeakageOnACleanLogSaysSoAndExitsZero) {
   std::string db = AuditDb(false);
-  CliResult r = Ptmo("audit leakage --no-ner --db " + Quote(db));
+  CliResult r = Ptmo("audit leakage --no-ner --db " + ShellQuote(db));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("0 of 1 payloads contained PII; 0 secrets"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("scanned 2 records"), std::string::npos) << r.out;
@@ -134,7 +115,8 @@ TEST_F(AuditCliTest, LeakageFindsPiiAndSecretsAndExitsThree) {
   std::string db = AuditDb(true);
   std::string secrets = dir_ + "/secrets.txt";
   std::ofstream(secrets) << "unused-secret\nProject Nightingale\n";
-  CliResult r = Ptmo("audit leakage --no-ner --db " + Quote(db) + " --secrets " + Quote(secrets));
+  CliResult r =
+      Ptmo("audit leakage --no-ner --db " + ShellQuote(db) + " --secrets " + ShellQuote(secrets));
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.out.find("1 of 2 payloads contained PII; 1 secrets (lines 2)"), std::string::npos)
       << r.out;
@@ -146,7 +128,7 @@ TEST_F(AuditCliTest, LeakageFindsPiiAndSecretsAndExitsThree) {
 
 TEST_F(AuditCliTest, LeakageJsonReportsCountsAndOffenders) {
   std::string db = AuditDb(true);
-  CliResult r = Ptmo("audit leakage --no-ner --format json --db " + Quote(db));
+  CliResult r = Ptmo("audit leakage --no-ner --format json --db " + ShellQuote(db));
   EXPECT_EQ(r.exit_code, 3) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["records"], 3);
@@ -161,7 +143,7 @@ TEST_F(AuditCliTest, LeakageJsonReportsCountsAndOffenders) {
 TEST_F(AuditCliTest, LeakageRefusesAWorldReadableLog) {
   std::string db = AuditDb(false);
   ::chmod(db.c_str(), 0644);
-  CliResult r = Ptmo("audit leakage --no-ner --db " + Quote(db));
+  CliResult r = Ptmo("audit leakage --no-ner --db " + ShellQuote(db));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err.rfind("ptmo: ", 0), 0u) << r.err;
   EXPECT_NE(r.err.find("chmod 600"), std::string::npos) << r.err;
@@ -170,7 +152,7 @@ TEST_F(AuditCliTest, LeakageRefusesAWorldReadableLog) {
 
 TEST_F(AuditCliTest, LeakageOnAMissingFileFailsWithoutCreatingIt) {
   std::string db = dir_ + "/typo.db";
-  CliResult r = Ptmo("audit leakage --no-ner --db " + Quote(db));
+  CliResult r = Ptmo("audit leakage --no-ner --db " + ShellQuote(db));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(db));
@@ -180,14 +162,14 @@ TEST_F(AuditCliTest, LeakageOnACorruptFileIsAnError) {
   std::string db = dir_ + "/corrupt.db";
   std::ofstream(db) << std::string(4096, 'z');
   ::chmod(db.c_str(), 0600);
-  CliResult r = Ptmo("audit leakage --no-ner --db " + Quote(db));
+  CliResult r = Ptmo("audit leakage --no-ner --db " + ShellQuote(db));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("corrupt"), std::string::npos) << r.err;
 }
 
 TEST_F(AuditCliTest, LeakageRejectsAMissingSecretsFile) {
   std::string db = AuditDb(false);
-  CliResult r = Ptmo("audit leakage --no-ner --db " + Quote(db) + " --secrets /nonexistent-x");
+  CliResult r = Ptmo("audit leakage --no-ner --db " + ShellQuote(db) + " --secrets /nonexistent-x");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("secrets"), std::string::npos) << r.err;
 }
@@ -199,7 +181,7 @@ TEST_F(AuditCliTest, LeakageWithoutDbIsAUsageError) {
 
 TEST_F(AuditCliTest, ShowPrintsRecordsAsJson) {
   std::string db = AuditDb(false);
-  CliResult r = Ptmo("audit show --format json --db " + Quote(db));
+  CliResult r = Ptmo("audit show --format json --db " + ShellQuote(db));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j.size(), 2u);
@@ -207,7 +189,7 @@ TEST_F(AuditCliTest, ShowPrintsRecordsAsJson) {
   EXPECT_EQ(j[0]["route"], "cloud");
   EXPECT_EQ(j[1]["route"], "local");
   EXPECT_EQ(j[1]["payload_bytes"], 0);
-  CliResult bob = Ptmo("audit show --user bob --db " + Quote(db));
+  CliResult bob = Ptmo("audit show --user bob --db " + ShellQuote(db));
   ASSERT_EQ(bob.exit_code, 0) << bob.err;
   EXPECT_NE(bob.out.find("bob"), std::string::npos);
   EXPECT_EQ(bob.out.find("alice"), std::string::npos);
@@ -222,7 +204,7 @@ TEST_F(AuditCliTest, BudgetShowAndResetUseTheRecordedConfiguration) {
                                            "('alice', 'b', 1704067220, 0.25, 0.25, 0),"
                                            "('alice', 'c', 1704067230, 0.9, 0, 1);");
   CliResult show =
-      Ptmo("budget show --format json --now 1704067300 --user alice --db " + Quote(db));
+      Ptmo("budget show --format json --now 1704067300 --user alice --db " + ShellQuote(db));
   ASSERT_EQ(show.exit_code, 0) << show.err;
   auto j = nlohmann::json::parse(show.out);
   EXPECT_EQ(j["spent"], 0.75);
@@ -231,30 +213,30 @@ TEST_F(AuditCliTest, BudgetShowAndResetUseTheRecordedConfiguration) {
   EXPECT_EQ(j["window_end"], 1704070800);
   EXPECT_EQ(j["exhausted"], false);
 
-  CliResult table = Ptmo("budget show --now 1704067300 --user alice --db " + Quote(db));
+  CliResult table = Ptmo("budget show --now 1704067300 --user alice --db " + ShellQuote(db));
   EXPECT_NE(table.out.find("spent 0.7500 of 1.0000"), std::string::npos) << table.out;
 
-  CliResult reset = Ptmo("budget reset --now 1704067300 --user alice --db " + Quote(db));
+  CliResult reset = Ptmo("budget reset --now 1704067300 --user alice --db " + ShellQuote(db));
   ASSERT_EQ(reset.exit_code, 0) << reset.err;
   EXPECT_NE(reset.out.find("forgave 0.7500"), std::string::npos) << reset.out;
   auto after = nlohmann::json::parse(
-      Ptmo("budget show -f json --now 1704067300 --user alice --db " + Quote(db)).out);
+      Ptmo("budget show -f json --now 1704067300 --user alice --db " + ShellQuote(db)).out);
   EXPECT_EQ(after["spent"], 0.0);
 }
 
 TEST_F(AuditCliTest, BudgetShowRejectsAnEmptyUserAndAMissingLedger) {
   std::string db = MakeDb("budget.db", kBudgetSchemaV1);
-  CliResult empty = Ptmo("budget show --user '' --db " + Quote(db));
+  CliResult empty = Ptmo("budget show --user '' --db " + ShellQuote(db));
   EXPECT_EQ(empty.exit_code, 1);
   EXPECT_NE(empty.err.find("user id is empty"), std::string::npos) << empty.err;
-  CliResult missing = Ptmo("budget show --user alice --db " + Quote(dir_ + "/none.db"));
+  CliResult missing = Ptmo("budget show --user alice --db " + ShellQuote(dir_ + "/none.db"));
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/none.db"));
 }
 
 TEST_F(AuditCliTest, BudgetShowRefusesAnAuditLog) {
   std::string db = AuditDb(false);
-  CliResult r = Ptmo("budget show --user alice --db " + Quote(db));
+  CliResult r = Ptmo("budget show --user alice --db " + ShellQuote(db));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("audit_log"), std::string::npos) << r.err;
 }

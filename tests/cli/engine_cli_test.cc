@@ -13,24 +13,14 @@
 #include <iterator>
 #include <string>
 
+#include "cli/cli_runner.h"
+
 namespace {
 
-struct EngineCliResult {
-  int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
+using EngineCliResult = ptmo::testing::CliResult;
+using ptmo::testing::ShellQuote;
 
-std::string ShellQuote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using ptmo::testing::ReadWholeFile;
 
 int CountLines(const std::string& s) {
   return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
@@ -54,18 +44,7 @@ class EngineCliTest : public ::testing::Test {
 
   // Runs `ptmo <args>` with `stdin_text` on standard input.
   static EngineCliResult RunPtmo(const std::string& args, const std::string& stdin_text = "") {
-    static int counter = 0;
-    const std::string base = File("io" + std::to_string(counter++));
-    std::ofstream(base + ".in") << stdin_text;
-    const std::string cmd = std::string(PTMO_BINARY_PATH) + " " + args + " <" + base + ".in >" +
-                            base + ".out 2>" + base + ".err";
-    const int st = std::system(cmd.c_str());
-    EngineCliResult r;
-    r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.out = ReadAll(base + ".out");
-    r.err = ReadAll(base + ".err");
-    for (const char* ext : {".in", ".out", ".err"}) std::remove((base + ext).c_str());
-    return r;
+    return ptmo::testing::RunPtmo(args, stdin_text);
   }
 
   // Writes a model (once per path) and returns its path.
@@ -123,10 +102,10 @@ TEST_F(EngineCliTest, MakeModelIsByteIdenticalForTheSameSeedAndDiffersForAnother
   ASSERT_EQ(
       RunPtmo("make-model --shape tiny --type q4_0 --seed 8 --out " + File("s8.gguf")).exit_code,
       0);
-  const std::string a = ReadAll(File("s7a.gguf"));
+  const std::string a = ReadWholeFile(File("s7a.gguf"));
   EXPECT_GT(a.size(), 10000u);
-  EXPECT_EQ(a, ReadAll(File("s7b.gguf")));
-  EXPECT_NE(a, ReadAll(File("s8.gguf")));
+  EXPECT_EQ(a, ReadWholeFile(File("s7b.gguf")));
+  EXPECT_NE(a, ReadWholeFile(File("s8.gguf")));
 }
 
 TEST_F(EngineCliTest, MakeModelNamesABadShapeTypeOrVocabulary) {

@@ -11,70 +11,19 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_runner.h"
+
 namespace {
 
-// A temporary directory removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "ptmo_mask_cli_XXXXXX";
-    EXPECT_NE(::mkdtemp(pattern.data()), nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
+using TempDir = ptmo::testing::ScratchDir;
+using Result = ptmo::testing::CliResult;
 
- private:
-  std::string path_;
-};
+using ptmo::testing::ReadWholeFile;
+using ptmo::testing::WriteWholeFile;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void Spit(const std::string& path, const std::string& data) {
-  std::ofstream out(path, std::ios::binary);
-  out << data;
-}
-
-std::string Quote(const std::string& arg) {
-  std::string q = "'";
-  for (char c : arg) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
-
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs `ptmo args...` with `input` on stdin; captures stdout, stderr and the exit code.
-Result Ptmo(const TempDir& dir, const std::vector<std::string>& args,
-            const std::string& input = "") {
-  Spit(dir.File("stdin"), input);
-  std::string cmd = Quote(PTMO_BINARY_PATH);
-  for (const auto& a : args) cmd += " " + Quote(a);
-  cmd += " < " + Quote(dir.File("stdin")) + " > " + Quote(dir.File("stdout")) + " 2> " +
-         Quote(dir.File("stderr"));
-  int status = std::system(cmd.c_str());
-  Result r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = Slurp(dir.File("stdout"));
-  r.err = Slurp(dir.File("stderr"));
-  return r;
+// Runs `ptmo args...` with `input` on stdin.
+Result Ptmo(const TempDir&, const std::vector<std::string>& args, const std::string& input = "") {
+  return ptmo::testing::RunPtmoArgs(args, input);
 }
 
 std::vector<std::string> Lines(const std::string& s) {
@@ -143,7 +92,7 @@ TEST(MaskCli, MaskThenUnmaskRoundTripsThroughAVaultFile) {
   for (std::string mode : {"placeholder", "surrogate", "hash"}) {
     TempDir dir;
     const std::string text = "Contact " + kEmail + " or pay with " + kCard + ".\n";
-    Spit(dir.File("in.txt"), text);
+    WriteWholeFile(dir.File("in.txt"), text);
     Result m = Ptmo(dir, {"mask", "--no-ner", "--mode", mode, "--vault", dir.File("v.vault"),
                           "--key", dir.File("v.key"), dir.File("in.txt")});
     ASSERT_EQ(m.exit_code, 0) << mode << ": " << m.err;
@@ -154,9 +103,9 @@ TEST(MaskCli, MaskThenUnmaskRoundTripsThroughAVaultFile) {
     EXPECT_EQ(st.st_mode & 0777, 0600u);
     ASSERT_EQ(::stat(dir.File("v.vault").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
-    EXPECT_EQ(Slurp(dir.File("v.vault")).find(kEmail), std::string::npos) << "encrypted";
+    EXPECT_EQ(ReadWholeFile(dir.File("v.vault")).find(kEmail), std::string::npos) << "encrypted";
 
-    Spit(dir.File("masked.txt"), m.out);
+    WriteWholeFile(dir.File("masked.txt"), m.out);
     Result u = Ptmo(dir, {"unmask", "--vault", dir.File("v.vault"), "--key", dir.File("v.key"),
                           dir.File("masked.txt")});
     ASSERT_EQ(u.exit_code, 0) << u.err;
@@ -220,7 +169,7 @@ TEST(MaskCli, WrongKeyFailsWithOneLine) {
 
 TEST(MaskCli, UserErrorsPrintOneLine) {
   TempDir dir;
-  Spit(dir.File("open.key"), std::string(64, 'a'));
+  WriteWholeFile(dir.File("open.key"), std::string(64, 'a'));
   ::chmod(dir.File("open.key").c_str(), 0644);
   std::vector<std::vector<std::string>> cases = {
       {"mask", "--no-ner", "--vault", dir.File("v.vault"), "--text", "x"},

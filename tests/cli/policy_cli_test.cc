@@ -11,17 +11,12 @@
 #include <iterator>
 #include <string>
 
+#include "cli/cli_runner.h"
+
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using Result = ptmo::testing::CliResult;
+using ptmo::testing::ReadWholeFile;
 
 class PolicyCliTest : public ::testing::Test {
  protected:
@@ -37,18 +32,7 @@ class PolicyCliTest : public ::testing::Test {
   }
   static std::string File(const std::string& name) { return *dir_ + "/" + name; }
 
-  static Result Run(const std::string& args) {
-    static int counter = 0;
-    const std::string base = File("io" + std::to_string(counter++));
-    const std::string cmd = std::string(PTMO_BINARY_PATH) + " " + args + " </dev/null >" + base +
-                            ".out 2>" + base + ".err";
-    const int st = std::system(cmd.c_str());
-    Result r;
-    r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.out = ReadAll(base + ".out");
-    r.err = ReadAll(base + ".err");
-    return r;
-  }
+  static Result Run(const std::string& args) { return ptmo::testing::RunPtmo(args); }
 
   // A small generated dataset (once per test program).
   static std::string Data() {
@@ -68,8 +52,8 @@ TEST_F(PolicyCliTest, GenDataIsDeterministicFromTheSeed) {
   const std::string a = File("a.json"), b = File("b.json");
   ASSERT_EQ(Run("policy gen-data --episodes 20 --seed 9 --out " + a).exit_code, 0);
   ASSERT_EQ(Run("policy gen-data --episodes 20 --seed 9 --out " + b).exit_code, 0);
-  EXPECT_EQ(ReadAll(a), ReadAll(b));
-  EXPECT_NE(ReadAll(a).find("\"association_score\""), std::string::npos);
+  EXPECT_EQ(ReadWholeFile(a), ReadWholeFile(b));
+  EXPECT_NE(ReadWholeFile(a).find("\"association_score\""), std::string::npos);
 }
 
 TEST_F(PolicyCliTest, TrainPrintsATablePerBudgetAndWritesReportAndPlots) {
@@ -87,11 +71,11 @@ TEST_F(PolicyCliTest, TrainPrintsATablePerBudgetAndWritesReportAndPlots) {
   }
   EXPECT_NE(r.out.find("check eps=0.3 ppo"), std::string::npos);
   EXPECT_NE(r.err.find("policy: training"), std::string::npos) << "progress lines off a TTY";
-  const std::string csv = ReadAll(out + "/report.csv");
+  const std::string csv = ReadWholeFile(out + "/report.csv");
   EXPECT_EQ(csv.rfind("eps,policy,seeds,reward_mean", 0), 0u);
   EXPECT_NE(csv.find("share_cloud+m0m1m2"), std::string::npos);
-  EXPECT_NE(ReadAll(out + "/reward.svg").find("<svg"), std::string::npos);
-  EXPECT_NE(ReadAll(out + "/pareto.svg").find("<polyline"), std::string::npos);
+  EXPECT_NE(ReadWholeFile(out + "/reward.svg").find("<svg"), std::string::npos);
+  EXPECT_NE(ReadWholeFile(out + "/pareto.svg").find("<polyline"), std::string::npos);
   ASSERT_TRUE(std::filesystem::exists(out + "/ppo-seed1.policy"));
   ASSERT_TRUE(std::filesystem::exists(out + "/ppo-seed2.policy"));
 

@@ -7,42 +7,20 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/cli_runner.h"
+
 namespace {
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using ptmo::testing::CliResult;
+using ptmo::testing::ShellQuote;
 
 CliResult Ptmo(const std::string& args, const std::string& stdin_text = "") {
-  static int counter = 0;
-  std::string base =
-      "/tmp/ptmo_cli_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
-  std::ofstream(base + ".in") << stdin_text;
-  std::string cmd = std::string(PTMO_BINARY_PATH) + " " + args + " <" + base + ".in >" + base +
-                    ".out 2>" + base + ".err";
-  int st = std::system(cmd.c_str());
-  CliResult r;
-  r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  std::ifstream o(base + ".out"), e(base + ".err");
-  r.out.assign(std::istreambuf_iterator<char>(o), {});
-  r.err.assign(std::istreambuf_iterator<char>(e), {});
-  std::remove((base + ".in").c_str());
-  std::remove((base + ".out").c_str());
-  std::remove((base + ".err").c_str());
-  return r;
+  return ptmo::testing::RunPtmo(args, stdin_text);
 }
 
 TEST(ScanCli, JsonOutputHasSpansLevelScoreAndReasons) {
   CliResult r =
-      Ptmo("scan --format json --text " + Quote("My password is secret123. What is Python?"));
+      Ptmo("scan --format json --text " + ShellQuote("My password is secret123. What is Python?"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["level"], "PRIVATE");
@@ -66,7 +44,7 @@ TEST(ScanCli, OffsetsAreCodePointsForKoreanText) {
 }
 
 TEST(ScanCli, TableFormatIsTheDefault) {
-  CliResult r = Ptmo("scan --no-ner --text " + Quote("card 4539 1488 0343 6467"));
+  CliResult r = Ptmo("scan --no-ner --text " + ShellQuote("card 4539 1488 0343 6467"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("CREDIT_CARD"), std::string::npos);
   EXPECT_NE(r.out.find("level PRIVATE"), std::string::npos);
@@ -121,7 +99,7 @@ TEST(Cli, EverySubcommandHasHelp) {
 
 TEST(DecomposeCli, JsonPartsCarryLevels) {
   CliResult r = Ptmo("decompose --no-ner --strategy sentence --format json --text " +
-                     Quote("What is 2+2? My SSN is 536-22-8714."));
+                     ShellQuote("What is 2+2? My SSN is 536-22-8714."));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["parts"].size(), 2u);
