@@ -19,6 +19,7 @@
 #include "tensor/kernels.h"
 #include "tensor/matvec.h"
 #include "tensor/quantize.h"
+#include "tensor/repack.h"
 
 namespace {
 
@@ -70,6 +71,24 @@ const Fixture& GetFixture(DType type) {
   return *f;
 }
 
+// The Q4_0 fixture with its weights repacked into 8-row groups (tensor/repack.h).
+const Fixture& GetRows8Fixture() {
+  static const Fixture* const kFixture = [] {
+    auto* f = new Fixture(GetFixture(DType::kQ4_0));
+    const WeightMatrix src = {DType::kQ4_0, f->weights.data(), kRows, kCols};
+    std::vector<uint8_t> packed(*ptmo::tensor::Rows8Bytes(DType::kQ4_0, kRows, kCols));
+    ptmo::tensor::RepackRows8(src, 0, kRows, packed.data());
+    f->weights = std::move(packed);
+    f->view = ptmo::tensor::Rows8View(src, f->weights.data());
+    return f;
+  }();
+  return *kFixture;
+}
+
+const Fixture& FixtureFor(DType type, bool rows8) {
+  return rows8 ? GetRows8Fixture() : GetFixture(type);
+}
+
 void SetCounters(benchmark::State& state, const Fixture& f, int64_t tokens) {
   const double iters = static_cast<double>(state.iterations());
   state.counters["MAC/s"] = benchmark::Counter(iters * static_cast<double>(kRows * kCols * tokens),
@@ -78,8 +97,8 @@ void SetCounters(benchmark::State& state, const Fixture& f, int64_t tokens) {
                                                  benchmark::Counter::kIsRate);
 }
 
-void BM_MatVec(benchmark::State& state, DType type, const Kernels* kernels) {
-  const Fixture& f = GetFixture(type);
+void BM_MatVec(benchmark::State& state, DType type, const Kernels* kernels, bool rows8) {
+  const Fixture& f = FixtureFor(type, rows8);
   std::vector<float> y(kRows);
   for (auto _ : state) {
     ptmo::tensor::MatVec(f.view, f.one, y.data(), {.kernels = kernels});
@@ -88,8 +107,8 @@ void BM_MatVec(benchmark::State& state, DType type, const Kernels* kernels) {
   SetCounters(state, f, 1);
 }
 
-void BM_MatMul32(benchmark::State& state, DType type, const Kernels* kernels) {
-  const Fixture& f = GetFixture(type);
+void BM_MatMul32(benchmark::State& state, DType type, const Kernels* kernels, bool rows8) {
+  const Fixture& f = FixtureFor(type, rows8);
   std::vector<float> y(kRows * kBatch);
   for (auto _ : state) {
     ptmo::tensor::MatMul(f.view, f.batch.data(), f.batch_stride, kBatch, y.data(),
@@ -132,9 +151,16 @@ int Register() {
     benchmark::RegisterBenchmark(("Baseline_ReadWeights/" + lower).c_str(), BM_Baseline_ReadWeights,
                                  type);
     for (const Kernels* k : sets) {
-      benchmark::RegisterBenchmark(("MatVec/" + lower + "/" + k->name).c_str(), BM_MatVec, type, k);
+      benchmark::RegisterBenchmark(("MatVec/" + lower + "/" + k->name).c_str(), BM_MatVec, type, k,
+                                   false);
       benchmark::RegisterBenchmark(("MatMul32/" + lower + "/" + k->name).c_str(), BM_MatMul32, type,
-                                   k);
+                                   k, false);
+      if (ptmo::tensor::CanRepackRows8(type)) {
+        benchmark::RegisterBenchmark(("MatVec/" + lower + "_rows8/" + k->name).c_str(), BM_MatVec,
+                                     type, k, true);
+        benchmark::RegisterBenchmark(("MatMul32/" + lower + "_rows8/" + k->name).c_str(),
+                                     BM_MatMul32, type, k, true);
+      }
     }
   }
   return 0;

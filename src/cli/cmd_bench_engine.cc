@@ -39,6 +39,7 @@ struct BenchEngineFlags {
   int64_t bandwidth_mib = 1024;  // large enough to defeat any cache
   int bandwidth_passes = 5;
   std::string kernels = "best";
+  bool no_repack = false;
 };
 
 double Seconds(Clock::time_point a, Clock::time_point b) {
@@ -208,7 +209,9 @@ int RunBenchEngine(const BenchEngineFlags& f) {
   }
   const int64_t rss_before_load = ProcStatusBytes("VmRSS");
   const auto load_start = Clock::now();
-  auto model = engine::Model::Load(f.model);
+  engine::LoadOptions load_options;
+  load_options.repack.q4_0 = !f.no_repack;
+  auto model = engine::Model::Load(f.model, load_options);
   if (!model.ok()) return Fail(model.status());
   const double load_s = Seconds(load_start, Clock::now());
   const engine::ModelConfig& c = (*model)->config();
@@ -282,8 +285,13 @@ int RunBenchEngine(const BenchEngineFlags& f) {
             "every matrix + output + 1 embedding row"});
   t.AddRow({"bandwidth limit", Fixed(limit, 1) + " tok/s", "bandwidth / bytes per token"});
   t.AddRow({"generation vs limit", Fixed(100.0 * tg_median / limit, 1) + " %", ""});
+  const engine::RepackedWeights& repacked = (*model)->repacked();
   t.AddRow({"model load", Fixed(load_s * 1e3, 1) + " ms",
-            "map + check tensors; file " + Megabytes(file_size)});
+            "map + check tensors; file " + Megabytes(file_size) +
+                (repacked.matrices() > 0
+                     ? "; " + std::to_string(repacked.matrices()) + " matrices repacked (" +
+                           Megabytes(static_cast<int64_t>(repacked.bytes())) + ")"
+                     : "; nothing repacked")});
   // Resident memory the model added: the process's VmRSS now minus before loading (the binary
   // and its libraries), against what it should be: the file (mapped, so its pages count once
   // touched) plus the KV cache plus scratch.
@@ -327,6 +335,8 @@ void RegisterBenchEngine(CLI::App& app, int* exit_code) {
   cmd->add_option("--kernels", flags->kernels,
                   "Kernel set: best, scalar, avx2 or avx512vnni (to compare them)")
       ->capture_default_str();
+  cmd->add_flag("--no-repack", flags->no_repack,
+                "Read every matrix in the file's layout (no Q4_0 repacking at load), to compare");
   cmd->callback([flags, exit_code] { *exit_code = RunBenchEngine(*flags); });
 }
 

@@ -81,6 +81,9 @@ class GgufFile {
   size_t data_offset() const { return data_offset_; }  // start of the tensor data section
   size_t file_size() const { return size_; }
   const uint8_t* base() const { return base_; }
+  // True when the bytes are a private read-only mapping of a file (Open), whose pages the
+  // kernel can drop and read again; false for FromBuffer images.
+  bool file_backed() const { return map_.data() != nullptr; }
 
   // ---- metadata ----
   const std::vector<GgufMetadata>& metadata() const { return metadata_; }

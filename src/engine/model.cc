@@ -71,16 +71,20 @@ const char* LinearKindName(LinearKind kind) {
 // ---------------------------------------------------------------------------------------------
 // Model
 
-Expected<std::unique_ptr<Model>> Model::Load(const std::string& path) {
+Expected<std::unique_ptr<Model>> Model::Load(const std::string& path, const LoadOptions& options) {
   PTMO_ASSIGN_OR_RETURN(GgufFile gguf, GgufFile::Open(path));
-  return FromGguf(std::move(gguf));
+  return FromGguf(std::move(gguf), options);
 }
 
-Expected<std::unique_ptr<Model>> Model::FromGguf(GgufFile gguf) {
+Expected<std::unique_ptr<Model>> Model::FromGguf(GgufFile gguf, const LoadOptions& options) {
   PTMO_ASSIGN_OR_RETURN(ModelConfig config, ReadModelConfig(gguf));
-  // The weights point into the mapping, which moving the GgufFile leaves in place.
+  // The weights point into the mapping (and the repacked copies), which moving the GgufFile
+  // (and the RepackedWeights) leaves in place.
   PTMO_ASSIGN_OR_RETURN(ModelWeights weights, MapModelWeights(gguf, config));
-  return std::unique_ptr<Model>(new Model(std::move(gguf), std::move(config), std::move(weights)));
+  PTMO_ASSIGN_OR_RETURN(RepackedWeights repacked,
+                        RepackedWeights::Repack(weights, gguf, options.repack));
+  return std::unique_ptr<Model>(
+      new Model(std::move(gguf), std::move(config), std::move(weights), std::move(repacked)));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,19 +30,29 @@
 #include "engine/kv_cache.h"
 #include "engine/model_config.h"
 #include "engine/model_weights.h"
+#include "engine/repacked_weights.h"
 #include "tensor/kernels.h"
 #include "tensor/thread_pool.h"
 #include "util/status.h"
 
 namespace ptmo::engine {
 
+struct LoadOptions {
+  // Copies the matrices whose kernels need another layout (Q4_0: tensor/repack.h) into that
+  // layout at load; see repacked_weights.h. Off: every matrix is read in place from the file.
+  // Results are the same either way up to the kernels' float summation order.
+  RepackOptions repack;
+};
+
 class Model {
  public:
-  // Maps the GGUF file at `path` and checks its configuration and every tensor. Errors name the
-  // file and the problem (model_config.h, model_weights.h list them).
-  static Expected<std::unique_ptr<Model>> Load(const std::string& path);
+  // Maps the GGUF file at `path`, checks its configuration and every tensor, and repacks what
+  // `options` asks for. Errors name the file and the problem (model_config.h, model_weights.h
+  // list them).
+  static Expected<std::unique_ptr<Model>> Load(const std::string& path,
+                                               const LoadOptions& options = {});
   // The same for an already opened file (e.g. GgufFile::FromBuffer in tests).
-  static Expected<std::unique_ptr<Model>> FromGguf(GgufFile gguf);
+  static Expected<std::unique_ptr<Model>> FromGguf(GgufFile gguf, const LoadOptions& options = {});
 
   Model(const Model&) = delete;
   Model& operator=(const Model&) = delete;
@@ -50,12 +60,17 @@ class Model {
   const ModelConfig& config() const { return config_; }
   const ModelWeights& weights() const { return weights_; }
   const GgufFile& gguf() const { return gguf_; }
+  const RepackedWeights& repacked() const { return repacked_; }
 
  private:
-  Model(GgufFile gguf, ModelConfig config, ModelWeights weights)
-      : gguf_(std::move(gguf)), config_(std::move(config)), weights_(std::move(weights)) {}
+  Model(GgufFile gguf, ModelConfig config, ModelWeights weights, RepackedWeights repacked)
+      : gguf_(std::move(gguf)),
+        repacked_(std::move(repacked)),
+        config_(std::move(config)),
+        weights_(std::move(weights)) {}
 
-  GgufFile gguf_;  // owns the mapping the weights point into
+  GgufFile gguf_;             // owns the mapping the weights point into
+  RepackedWeights repacked_;  // owns the repacked copies some weights point into
   ModelConfig config_;
   ModelWeights weights_;
 };

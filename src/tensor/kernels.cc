@@ -33,6 +33,11 @@ DotTileFn Kernels::TileForWeights(DType type) const {
   }
 }
 
+DotTileFn Kernels::TileFor(DType type, WeightLayout layout) const {
+  if (layout == WeightLayout::kRowMajor) return TileForWeights(type);
+  return type == DType::kQ4_0 && layout == WeightLayout::kRows8 ? tile_q4_0_rows8 : nullptr;
+}
+
 DType ActivationType(DType weight_type) {
   switch (weight_type) {
     case DType::kQ4_0:

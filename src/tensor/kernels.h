@@ -29,6 +29,15 @@
 
 namespace ptmo::tensor {
 
+// How a matrix's blocks are arranged in memory.
+enum class WeightLayout : uint8_t {
+  // GGUF's: rows back to back, each RowBytes(type, cols) bytes.
+  kRowMajor,
+  // Q4_0 only: rows interleaved in groups of 8 so that one pass over a group feeds eight
+  // output lanes (tensor/repack.h draws it). Made by RepackRows8, never found in a file.
+  kRows8,
+};
+
 using VecDotFn = float (*)(int64_t n, const void* w, const void* x);
 
 // A tile of dot products, the building block of MatVec and MatMul (matvec.h):
@@ -58,11 +67,19 @@ struct Kernels {
   DotTileFn tile_q8_0;
   DotTileFn tile_q4_k;
   DotTileFn tile_q6_k;
+  // Q4_0 weights repacked into groups of 8 interleaved rows (WeightLayout::kRows8, repack.h):
+  // `w` points at the first group, `w_stride` is the bytes of one group (8 rows) and `nr` may
+  // stop inside the last group (only its first nr % 8 rows are written). Every result is
+  // bit-identical to the scalar set's dot_q4_0 on the original row, in every set.
+  DotTileFn tile_q4_0_rows8;
 
   // The dot kernel for weights of `type`, or nullptr when the type is not supported.
   VecDotFn ForWeights(DType type) const;
   // The tile kernel for weights of `type`, or nullptr when the type is not supported.
   DotTileFn TileForWeights(DType type) const;
+  // The tile kernel for weights of `type` stored in `layout` (matvec.h), or nullptr when the
+  // pair is not supported.
+  DotTileFn TileFor(DType type, WeightLayout layout) const;
 };
 
 // The activation layout that weights of `type` consume (table above). Only meaningful for

@@ -92,6 +92,8 @@ PTMO_AVX2 float DotF16(int64_t n, const void* vw, const void* vx) {
 #define PTMO_TILE_TARGET PTMO_AVX2
 #define PTMO_TILE_VNNI 0
 #include "tensor/kernels_x86_tile.inc"
+// After the tile kernels, whose helpers it uses.
+#include "tensor/kernels_x86_rows8.inc"
 #undef PTMO_TILE_VNNI
 #undef PTMO_TILE_TARGET
 
@@ -271,7 +273,8 @@ constexpr Kernels kAvx2 = {"avx2",
                            TileQ8<TileQ4_0>,
                            TileQ8<TileQ8_0>,
                            TileQ4_K,
-                           TileFromDot<DotQ6_K>};
+                           TileFromDot<DotQ6_K>,
+                           TileQ4_0Rows8};
 
 }  // namespace
 

@@ -10,6 +10,8 @@
 
 #include <immintrin.h>
 
+#include <cstring>
+
 #include "tensor/quant_blocks.h"
 
 #if defined(__clang__)
@@ -25,6 +27,8 @@ namespace {
   __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")))
 #define PTMO_TILE_VNNI 1
 #include "tensor/kernels_x86_tile.inc"
+// After the tile kernels, whose helpers it uses.
+#include "tensor/kernels_x86_rows8.inc"
 #undef PTMO_TILE_VNNI
 #undef PTMO_TILE_TARGET
 
@@ -38,6 +42,7 @@ const Kernels* Avx512VnniKernelTable() {
     k.dot_q8_0 = DotQ8Pair<TileQ8_0>;
     k.tile_q4_0 = TileQ8<TileQ4_0>;
     k.tile_q8_0 = TileQ8<TileQ8_0>;
+    k.tile_q4_0_rows8 = TileQ4_0Rows8;
     return k;
   }();
   return &kTable;

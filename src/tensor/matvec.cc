@@ -32,10 +32,14 @@ void MatMulGroup(std::span<const MatMulJob> jobs, const void* x, size_t x_stride
   }
 
   // Task t belongs to the job whose range [first_task[j], first_task[j + 1]) holds it.
+  // kRows8 matrices are addressed by groups of 8 rows: a task starts on a group and `stride`
+  // is a group's bytes; row-major ones by rows.
   struct Prepared {
     DotTileFn tile;
     const uint8_t* base;
-    size_t row_bytes;
+    size_t stride;          // bytes per row (row major) or per group of 8 rows (kRows8)
+    int64_t rows_per_unit;  // 1 or 8
+    int64_t per_task;       // rows per task (a multiple of rows_per_unit)
   };
   Prepared prepared[kMaxMatMulJobs];
   int64_t first_task[kMaxMatMulJobs + 1];
@@ -44,13 +48,16 @@ void MatMulGroup(std::span<const MatMulJob> jobs, const void* x, size_t x_stride
     const WeightMatrix& w = jobs[j].w;
     assert(w.cols == jobs[0].w.cols && "jobs of a group read the same activations");
     assert(ActivationType(w.type) == ActivationType(jobs[0].w.type));
-    prepared[j].tile = kernels.TileForWeights(w.type);
-    assert(prepared[j].tile != nullptr && "weight type has no dot kernel");
+    Prepared& p = prepared[j];
+    p.tile = kernels.TileFor(w.type, w.layout);
+    assert(p.tile != nullptr && "weight type has no dot kernel");
     auto row_bytes = RowBytes(w.type, w.cols);
     assert(row_bytes.ok());
-    prepared[j].row_bytes = *row_bytes;
-    prepared[j].base = static_cast<const uint8_t*>(w.data);
-    first_task[j + 1] = first_task[j] + (w.rows + per_task - 1) / per_task;
+    p.rows_per_unit = w.layout == WeightLayout::kRows8 ? 8 : 1;
+    p.stride = *row_bytes * static_cast<size_t>(p.rows_per_unit);
+    p.per_task = (per_task + p.rows_per_unit - 1) / p.rows_per_unit * p.rows_per_unit;
+    p.base = static_cast<const uint8_t*>(w.data);
+    first_task[j + 1] = first_task[j] + (w.rows + p.per_task - 1) / p.per_task;
   }
   const int64_t tasks = first_task[jobs.size()];
 
@@ -59,10 +66,10 @@ void MatMulGroup(std::span<const MatMulJob> jobs, const void* x, size_t x_stride
     while (t >= first_task[j + 1]) ++j;
     const WeightMatrix& w = jobs[j].w;
     const Prepared& p = prepared[j];
-    const int64_t begin = (t - first_task[j]) * per_task;
-    const int64_t end = std::min(w.rows, begin + per_task);
-    p.tile(w.cols, p.base + static_cast<size_t>(begin) * p.row_bytes, p.row_bytes, end - begin, x,
-           x_stride, n, jobs[j].out + begin, static_cast<size_t>(w.rows));
+    const int64_t begin = (t - first_task[j]) * p.per_task;
+    const int64_t end = std::min(w.rows, begin + p.per_task);
+    p.tile(w.cols, p.base + static_cast<size_t>(begin / p.rows_per_unit) * p.stride, p.stride,
+           end - begin, x, x_stride, n, jobs[j].out + begin, static_cast<size_t>(w.rows));
   };
   if (options.pool != nullptr && tasks > 1) {
     options.pool->ParallelFor(tasks, run_task);

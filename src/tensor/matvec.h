@@ -19,13 +19,15 @@
 
 namespace ptmo::tensor {
 
-// A GGUF-layout matrix: `rows` rows of `cols` elements of `type`, each row RowBytes(type, cols)
-// bytes, rows back to back. Does not own `data` (usually points into a mapped model file).
+// A matrix: `rows` rows of `cols` elements of `type`, laid out as `layout` says (GGUF's row
+// major unless repacked). Does not own `data` (points into a mapped model file or into memory
+// holding a repacked copy).
 struct WeightMatrix {
   DType type = DType::kF32;
   const void* data = nullptr;
   int64_t rows = 0;
   int64_t cols = 0;
+  WeightLayout layout = WeightLayout::kRowMajor;
 };
 
 // Activations converted for one kind of weights. Not thread-safe to Prepare while a MatVec
@@ -51,7 +53,8 @@ struct MatVecOptions {
   ThreadPool* pool = nullptr;        // nullptr: run on the calling thread
   // Rows per task handed to the pool. 0: about eight tasks per thread (small enough that a
   // thread slowed by another process does not hold the others up), rounded up to 16 rows so
-  // that no two tasks write the same 64-byte line of the output.
+  // that no two tasks write the same 64-byte line of the output. Rounded up to a multiple of
+  // 8 for kRows8 matrices (a task starts on a group).
   int64_t rows_per_task = 0;
 };
 

@@ -222,6 +222,28 @@ TEST_F(ForwardPaths, EvaluateReturnsTheLogitsOfEveryToken) {
   }
 }
 
+TEST_F(ForwardPaths, RepackedQ4_0EqualsTheFileLayout) {
+  // The repacked kernels compute scalar DotQ4_0's arithmetic: with the scalar set the two
+  // layouts agree bit for bit; the SIMD row-major tiles sum in another order (kernels.h), so
+  // with the best set they agree closely.
+  LoadOptions no_repack;
+  no_repack.repack.q4_0 = false;
+  auto plain = Build(Options("tiny", WeightFormat::kQ4_0), "x.gguf", no_repack);
+  ASSERT_TRUE(plain.ok());
+  ASSERT_GT(model().repacked().matrices(), 0);
+  ASSERT_EQ(plain->model->repacked().matrices(), 0);
+  const std::vector<int32_t> tokens = Prompt(12, 512);
+  auto run = [&](const Model& m, const tensor::Kernels& k) {
+    auto session = Session::Create(m, {.max_batch = 5, .kernels = &k});
+    EXPECT_TRUE(session.ok());
+    return Copy(*(*session)->Evaluate(std::span(tokens).first(5), 0));
+  };
+  EXPECT_EQ(run(model(), tensor::ScalarKernels()), run(*plain->model, tensor::ScalarKernels()));
+  const std::vector<float> a = run(model(), tensor::BestKernels());
+  const std::vector<float> b = run(*plain->model, tensor::BestKernels());
+  EXPECT_GT(Cosine(a, std::vector<double>(b.begin(), b.end())), 0.99999);
+}
+
 TEST_F(ForwardPaths, ThreadCountDoesNotChangeAnyBit) {
   const std::vector<int32_t> tokens = Prompt(10, 512);
   tensor::ThreadPool pool(3);

@@ -40,13 +40,14 @@ inline Expected<GgufFile> OpenImage(const std::string& name, const std::string& 
 }
 
 // Builds and loads; the Status of a failed load is returned for error tests.
-inline Expected<BuiltModel> Build(const BuildOptions& options, const std::string& name = "x.gguf") {
+inline Expected<BuiltModel> Build(const BuildOptions& options, const std::string& name = "x.gguf",
+                                  const LoadOptions& load = {}) {
   auto image = BuildRandomModelImage(options);
   if (!image.ok()) return image.status();
   BuiltModel built;
   built.image = std::make_unique<std::string>(std::move(*image));
   PTMO_ASSIGN_OR_RETURN(GgufFile gguf, OpenImage(name, *built.image));
-  PTMO_ASSIGN_OR_RETURN(built.model, Model::FromGguf(std::move(gguf)));
+  PTMO_ASSIGN_OR_RETURN(built.model, Model::FromGguf(std::move(gguf), load));
   return built;
 }
 

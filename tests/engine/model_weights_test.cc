@@ -36,8 +36,37 @@ TensorPlan* Find(std::vector<TensorPlan>& plan, const std::string& name) {
   return it == plan.end() ? nullptr : &*it;
 }
 
+LoadOptions NoRepack() {
+  LoadOptions o;
+  o.repack.q4_0 = false;
+  return o;
+}
+
+TEST(ModelWeights, RepacksQ4_0MatricesAndLeavesTheFileAsItWas) {
+  auto image = BuildRandomModelImage(Options("tiny", WeightFormat::kQ4_0));
+  ASSERT_TRUE(image.ok());
+  const std::string before = *image;
+  auto gguf = testing::OpenImage("x.gguf", *image);
+  ASSERT_TRUE(gguf.ok());
+  auto model = Model::FromGguf(std::move(*gguf));
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  const ModelWeights& w = (*model)->weights();
+  const GgufFile& f = (*model)->gguf();
+  EXPECT_EQ(w.layers[1].wk.layout, tensor::WeightLayout::kRows8);
+  EXPECT_NE(w.layers[1].wk.data, f.FindTensor("blk.1.attn_k.weight")->data);
+  EXPECT_EQ(w.layers[1].wk.rows, 32);
+  EXPECT_EQ(w.layers[0].w_down.layout, tensor::WeightLayout::kRows8);
+  // The embedding is looked up by rows and the Q8_0 output has no repacked kernel.
+  EXPECT_EQ(w.token_embd.layout, tensor::WeightLayout::kRowMajor);
+  EXPECT_EQ(w.token_embd.data, f.FindTensor("token_embd.weight")->data);
+  EXPECT_EQ(w.output.layout, tensor::WeightLayout::kRowMajor);
+  EXPECT_EQ((*model)->repacked().matrices(), 2 * 7);
+  // Same bytes read per token: a group holds exactly its rows (32 and 64 are multiples of 8).
+  EXPECT_EQ(*image, before);
+}
+
 TEST(ModelWeights, MapsEveryTensorInPlace) {
-  auto built = Build(Options("tiny", WeightFormat::kQ4_0));
+  auto built = Build(Options("tiny", WeightFormat::kQ4_0), "x.gguf", NoRepack());
   ASSERT_TRUE(built.ok()) << built.status().ToString();
   const Model& m = *built->model;
   const ModelWeights& w = m.weights();

@@ -1,0 +1,56 @@
+// Repacked copies of a model's matrices, made at load time for faster kernels.
+//
+// A Q4_0 matrix streams at memory speed only in the kRows8 layout (tensor/repack.h), which no
+// GGUF file holds. RepackedWeights copies such matrices once, at load, into one anonymous
+// mapping it owns, and points the ModelWeights at the copies; the file mapping itself is never
+// written. So that resident memory stays about the file's size, the file pages of each
+// repacked original are then released (madvise MADV_DONTNEED: a read-only private file mapping
+// just reads them from the page cache again if they are ever touched, which only the embedding
+// lookup does, row by row).
+//
+// This is the weight-provider seam for layouts: a provider that decrypts layers into locked
+// memory would repack in the same step.
+#pragma once
+
+#include <cstddef>
+
+#include "engine/gguf_reader.h"
+#include "engine/model_weights.h"
+#include "util/status.h"
+
+namespace ptmo::engine {
+
+struct RepackOptions {
+  // Repack Q4_0 matrices (every layer matrix and the output; the embedding table stays as
+  // the file has it, since lookups read single rows).
+  bool q4_0 = true;
+  // Release the file pages of the repacked originals (only done for file-backed GgufFiles).
+  bool release_originals = true;
+};
+
+class RepackedWeights {
+ public:
+  RepackedWeights() = default;
+  // Repacks the matrices `options` selects in `weights` (which must view `gguf`), pointing
+  // them at the copies. Nothing to repack: an empty RepackedWeights and `weights` unchanged.
+  // kResourceExhausted when the anonymous mapping cannot be made. Not thread-safe for
+  // `weights`; the result is immutable.
+  static Expected<RepackedWeights> Repack(ModelWeights& weights, const GgufFile& gguf,
+                                          const RepackOptions& options = {});
+
+  RepackedWeights(RepackedWeights&& other) noexcept;
+  RepackedWeights& operator=(RepackedWeights&& other) noexcept;
+  RepackedWeights(const RepackedWeights&) = delete;
+  RepackedWeights& operator=(const RepackedWeights&) = delete;
+  ~RepackedWeights();
+
+  size_t bytes() const { return size_; }  // size of the copies (0: nothing repacked)
+  int matrices() const { return matrices_; }
+
+ private:
+  void* data_ = nullptr;
+  size_t size_ = 0;
+  int matrices_ = 0;
+};
+
+}  // namespace ptmo::engine

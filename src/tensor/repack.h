@@ -1,0 +1,58 @@
+// Repacking Q4_0 matrices into groups of 8 interleaved rows (WeightLayout::kRows8), the layout
+// the decode kernels stream at memory speed.
+//
+// Why: in GGUF's row-major layout a matvec either walks one row at a time (one horizontal sum
+// and one scalar scale conversion per row and block) or several rows as separate streams. In
+// the kRows8 layout a group of 8 rows is one linear stream, and each 32-byte load holds four
+// weights of each of the 8 rows, so an integer multiply-add of it against four broadcast
+// activations leaves one partial sum per row in each 32-bit lane: no horizontal sums, and the
+// 8 row scales convert with one instruction.
+//
+// Layout of a matrix of R rows and C columns (nb = C / 32 blocks per row): ceil(R / 8) groups,
+// group g holding rows 8g .. 8g + 7 (rows past R are zero: scale 0, nibbles 0), each group nb
+// "block columns" of 144 bytes, block column b being
+//
+//   d[8]       Half   scale of block b of row 8g + i, i = 0..7            (16 bytes)
+//   qs[4][32]  uint8  chunk j (0..3): for each row i, the 4 bytes qs[4j .. 4j + 3] of that
+//                     row's block b (bytes 4i .. 4i + 3 of the chunk)      (128 bytes)
+//
+// so the low nibbles of chunk j hold elements 4j .. 4j + 3 and the high nibbles elements
+// 16 + 4j .. 19 + 4j (Q4_0 stores element k and k + 16 in one byte). A group is 8 * RowBytes
+// bytes: the same as the rows it holds, so streaming it reads exactly the GGUF bytes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "tensor/matvec.h"
+#include "util/status.h"
+
+namespace ptmo::tensor {
+
+inline constexpr int kRows8 = 8;  // rows per group of the kRows8 layout
+
+// True when RepackRows8 supports matrices of `type` (Q4_0).
+bool CanRepackRows8(DType type);
+
+// Bytes a kRows8 copy of a `rows` x `cols` matrix of `type` takes (rows rounded up to 8).
+// kInvalidArgument when the type cannot be repacked or cols is not a multiple of 32;
+// kResourceExhausted on overflow. Thread-safe.
+Expected<size_t> Rows8Bytes(DType type, int64_t rows, int64_t cols);
+
+// Writes the kRows8 copy of row-major `src` rows [row_begin, row_end) to `dst`, which points at
+// the start of the whole copy (Rows8Bytes bytes); row_begin must be a multiple of 8, and
+// row_end either a multiple of 8 or src.rows (the last group's missing rows are zeroed). Lets
+// callers repack a matrix in pieces on several threads. src.layout must be kRowMajor and the
+// type repackable (assert). Thread-safe for distinct row ranges.
+void RepackRows8(const WeightMatrix& src, int64_t row_begin, int64_t row_end, void* dst);
+
+// The view of a whole kRows8 copy at `dst` of `src` (same type, shape; layout kRows8).
+inline WeightMatrix Rows8View(const WeightMatrix& src, const void* dst) {
+  return WeightMatrix{.type = src.type,
+                      .data = dst,
+                      .rows = src.rows,
+                      .cols = src.cols,
+                      .layout = WeightLayout::kRows8};
+}
+
+}  // namespace ptmo::tensor
