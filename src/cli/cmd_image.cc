@@ -1,7 +1,9 @@
 // `ptmo scan-image`, `ptmo redact-image`, `ptmo eval-image`, `ptmo gen-image-data`: the image
 // privacy guard (faces, OCR'd PII, identity documents, QR codes, metadata) from the shell.
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -26,6 +28,8 @@ struct ImageFlags {
   bool no_ocr = false;
   bool no_codes = false;
   bool no_metadata = false;
+  bool no_mrz_pass = false;
+  vision::FaceDetectorOptions faces;
 };
 
 void AddImageFlags(CLI::App* cmd, ImageFlags* f) {
@@ -41,6 +45,21 @@ void AddImageFlags(CLI::App* cmd, ImageFlags* f) {
   cmd->add_flag("--no-ocr", f->no_ocr, "Skip text recognition");
   cmd->add_flag("--no-codes", f->no_codes, "Skip QR code decoding");
   cmd->add_flag("--no-metadata", f->no_metadata, "Skip EXIF/XMP metadata");
+  cmd->add_flag("--no-mrz-pass", f->no_mrz_pass, "Skip the MRZ-only second OCR pass");
+  cmd->add_option("--face-cascade", f->faces.cascade_path, "Face cascade XML (Haar or LBP)")
+      ->capture_default_str();
+  cmd->add_option("--face-neighbors", f->faces.min_neighbors,
+                  "Raw detections needed per face (first cascade)")
+      ->capture_default_str();
+  cmd->add_option("--face-cascade2", f->faces.second_cascade_path,
+                  "A second face cascade whose faces are added (empty: none)")
+      ->capture_default_str();
+  cmd->add_option("--face-neighbors2", f->faces.second_min_neighbors,
+                  "Raw detections needed per face (second cascade)")
+      ->capture_default_str();
+  cmd->add_option("--face-upscale-below", f->faces.upscale_below,
+                  "Enlarge images whose longer side is below this before face detection")
+      ->capture_default_str();
 }
 
 vision::ImageOptions Options(const ImageFlags& f) {
@@ -51,6 +70,7 @@ vision::ImageOptions Options(const ImageFlags& f) {
   o.run_ocr = !f.no_ocr;
   o.decode_codes = !f.no_codes;
   o.read_metadata = !f.no_metadata;
+  o.mrz_second_pass = !f.no_mrz_pass;
   o.semi_sensitive_at = f.analyzer.semi_at;
   o.private_at = f.analyzer.private_at;
   return o;
@@ -66,7 +86,10 @@ Expected<Guards> MakeGuards(const ImageFlags& f) {
   Guards g;
   PTMO_ASSIGN_OR_RETURN(g.text, MakeAnalyzer(f.analyzer));
   vision::ImageAnalyzerConfig config;
+  config.faces = f.faces;
   config.ocr.languages = f.languages;
+  config.load_faces = !f.no_faces;
+  config.load_ocr = !f.no_ocr;
   PTMO_ASSIGN_OR_RETURN(g.image, vision::ImageAnalyzer::Create(config, g.text.get()));
   return g;
 }
@@ -112,17 +135,32 @@ struct ScanImageFlags {
   std::string format = "table";
 };
 
+// Reads `file` and runs every check that needs no decoding (format, declared size, a cut-off
+// end), so that a bad input fails in milliseconds, before the models load. Errors name the
+// file.
+Expected<std::string> ReadImageFile(const std::string& file, const vision::ImageOptions& o) {
+  PTMO_ASSIGN_OR_RETURN(std::string bytes, ReadFile(file, o.decode.max_bytes));
+  auto header = vision::CheckImageBytes(bytes, o.decode);
+  if (!header.ok())
+    return Status(header.status().code(), "'" + file + "': " + header.status().message());
+  return bytes;
+}
+
 int RunScanImage(const ScanImageFlags& f) {
-  auto guards = MakeGuards(f.image);
-  if (!guards.ok()) return Fail(guards.status());
   vision::ImageOptions options = Options(f.image);
+  std::optional<Guards> guards;  // loaded at the first file that passes the cheap checks
   nlohmann::json all = nlohmann::json::array();
   int rc = 0;
   for (const std::string& file : f.files) {
-    auto bytes = ReadFile(file, f.image.max_image_bytes);
+    auto bytes = ReadImageFile(file, options);
     if (!bytes.ok()) {
       rc = Fail(bytes.status());
       continue;
+    }
+    if (!guards) {
+      auto made = MakeGuards(f.image);
+      if (!made.ok()) return Fail(made.status());
+      guards = std::move(made).value();
     }
     auto a = guards->image->AnalyzeImage(*bytes, options);
     if (!a.ok()) {
@@ -149,12 +187,29 @@ struct RedactImageFlags {
   bool keep_text = false;
 };
 
+// Fails (naming OUT) unless OUT's folder exists and OUT is not a folder, so that a typo in
+// the output path is reported before the slow analysis.
+Status CheckOutputPath(const std::string& out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p(out);
+  fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir, ec)) {
+    return NotFound("output '" + out + "': folder '" + dir.string() + "' does not exist");
+  }
+  if (fs::is_directory(p, ec)) {
+    return InvalidArgument("output '" + out + "' is a folder, expected a file name");
+  }
+  return Status::Ok();
+}
+
 int RunRedactImage(const RedactImageFlags& f) {
+  vision::ImageOptions options = Options(f.image);
+  auto bytes = ReadImageFile(f.in, options);
+  if (!bytes.ok()) return Fail(bytes.status());
+  if (Status st = CheckOutputPath(f.out); !st.ok()) return Fail(st);
   auto guards = MakeGuards(f.image);
   if (!guards.ok()) return Fail(guards.status());
-  auto bytes = ReadFile(f.in, f.image.max_image_bytes);
-  if (!bytes.ok()) return Fail(bytes.status());
-  vision::ImageOptions options = Options(f.image);
   auto a = guards->image->AnalyzeImage(*bytes, options);
   if (!a.ok()) return Fail("'" + f.in + "': " + a.status().message());
   vision::RedactOptions ro;
@@ -169,7 +224,7 @@ int RunRedactImage(const RedactImageFlags& f) {
   auto out = guards->image->RedactImage(*bytes, *a, ro, options.decode);
   if (!out.ok()) return Fail("'" + f.in + "': " + out.status().message());
   Status st = WriteFileAtomic(f.out, *out, 0600);
-  if (!st.ok()) return Fail(st);
+  if (!st.ok()) return Fail("output '" + f.out + "': " + st.message());
   size_t regions = a->pii.size() + a->documents.size();
   std::cerr << "redacted " << a->faces.size() << " face(s), " << (f.keep_text ? 0 : regions)
             << " text region(s), " << a->metadata.size() << " metadata field(s) -> " << f.out

@@ -95,12 +95,9 @@ std::vector<Box> BoxesForRange(const OcrResult& ocr, size_t begin, size_t end) {
   return out;
 }
 
-std::vector<DocumentHit> RecognizeDocuments(const OcrResult& ocr, const Analysis& text,
-                                            std::vector<PiiRegion>* regions) {
+std::vector<DocumentHit> RecognizeMrzDocuments(const OcrResult& ocr,
+                                               std::vector<PiiRegion>* regions) {
   std::vector<DocumentHit> docs;
-  const std::string sq = Squeeze(ocr.text);
-
-  // Machine-readable zones.
   for (const FoundMrz& f : FindMrz(ocr.text)) {
     DocumentHit d;
     bool passport =
@@ -127,6 +124,188 @@ std::vector<DocumentHit> RecognizeDocuments(const OcrResult& ocr, const Analysis
     regions->push_back(std::move(r));
     docs.push_back(std::move(d));
   }
+  return docs;
+}
+
+Box MrzBand(const OcrResult& ocr, int image_width, int image_height, int* line_px) {
+  std::vector<int> heights;
+  for (const Box& b : ocr.line_boxes) {
+    if (!b.empty()) heights.push_back(b.height);
+  }
+  *line_px = 0;
+  if (!heights.empty()) {
+    std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+    *line_px = heights[heights.size() / 2];
+  }
+  Box band;
+  size_t start = 0, line = 0;
+  const std::string& t = ocr.text;
+  while (start <= t.size()) {
+    size_t nl = t.find('\n', start);
+    if (nl == std::string::npos) nl = t.size();
+    if (line < ocr.line_boxes.size() &&
+        !NormalizeMrzLine(std::string_view(t).substr(start, nl - start)).empty()) {
+      band = Union(band, ocr.line_boxes[line]);
+    }
+    start = nl + 1;
+    ++line;
+  }
+  if (!band.empty()) {
+    // Two and a half lines each way: the other MRZ lines (1.6 lines apart) of a zone whose
+    // first pass found only one.
+    int margin =
+        int(2.5 * std::max(std::min(band.height, 3 * std::max(1, *line_px)) / 2, *line_px));
+    int y1 = std::max(0, band.y - margin);
+    int y2 = std::min(image_height, band.y + band.height + margin);
+    return {0, y1, image_width, y2 - y1};
+  }
+  const std::string sq = Squeeze(t);
+  if (HasAny(sq, {"passport", "여권", "p<"})) {
+    int y1 = image_height * 6 / 10;
+    return {0, y1, image_width, image_height - y1};
+  }
+  return {};
+}
+
+namespace {
+
+// ASCII upper-case words and the name labels, compared after stripping ':' and '/'.
+std::string StripPunct(std::string_view w) {
+  std::string out;
+  for (char c : w) {
+    if (c != ':' && c != '/' && c != ',' && c != '.') out.push_back(c);
+  }
+  return out;
+}
+
+bool IsNameLabel(const std::string& lower) {
+  static const char* const kLabels[] = {"name", "names", "surname", "surnames", "given",
+                                        "full", "성명",  "이름",    "성",       "성/이름"};
+  for (const char* l : kLabels) {
+    if (lower == l) return true;
+  }
+  return false;
+}
+
+// A word that can be part of a person's name: letters (Latin or Hangul), hyphen, apostrophe,
+// and at least one letter.
+bool IsNameWord(std::string_view w) {
+  bool letter = false;
+  size_t i = 0;
+  while (i < w.size()) {
+    unsigned char c = static_cast<unsigned char>(w[i]);
+    if (std::isalpha(c)) {
+      letter = true;
+      ++i;
+    } else if (c == '-' || c == '\'' || c == '.') {
+      ++i;
+    } else if (c >= 0xEA && c <= 0xED && i + 2 < w.size()) {  // U+AC00..U+D7A3 (Hangul)
+      letter = true;
+      i += 3;
+    } else {
+      return false;
+    }
+  }
+  return letter;
+}
+
+bool IsUpperNameWord(std::string_view w) {
+  size_t letters = 0;
+  for (char ch : w) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (std::isupper(c)) {
+      ++letters;
+    } else if (c != '-' && c != '\'' && c != '.') {
+      return false;
+    }
+  }
+  return letters >= 1;
+}
+
+bool IsCardWording(const std::string& upper) {
+  static const char* const kWords[] = {
+      "BANK",  "CREDIT",   "DEBIT",    "UNION",   "VISA",     "MASTERCARD",
+      "VALID", "THRU",     "GOOD",     "EXPIRES", "MEMBER",   "SINCE",
+      "CARD",  "PLATINUM", "GOLD",     "CLASSIC", "BUSINESS", "ELECTRONIC",
+      "USE",   "ONLY",     "AMERICAN", "EXPRESS", "DISCOVER", "CORPORATE"};
+  for (const char* w : kWords) {
+    if (upper == w) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void FindLayoutNames(const OcrResult& ocr, const Analysis& text, bool card,
+                     std::vector<PiiRegion>* regions) {
+  // The words of each line, in order.
+  std::vector<std::vector<size_t>> lines;
+  for (size_t i = 0; i < ocr.words.size(); ++i) {
+    size_t l = ocr.word_line[i];
+    if (lines.size() <= l) lines.resize(l + 1);
+    lines[l].push_back(i);
+  }
+  auto add = [&](const std::vector<size_t>& words, const char* recognizer, double score) {
+    size_t begin = ocr.words[words.front()].begin, end = ocr.words[words.back()].end;
+    bool known = std::any_of(text.spans.begin(), text.spans.end(), [&](const Span& s) {
+      return s.type == EntityType::kPerson && s.begin < end && s.end > begin;
+    });
+    if (known) return;
+    PiiRegion r;
+    r.type = EntityType::kPerson;
+    r.text = ocr.text.substr(begin, end - begin);
+    r.boxes = BoxesForRange(ocr, begin, end);
+    r.score = score;
+    r.recognizer = recognizer;
+    r.source = RegionSource::kOcr;
+    regions->push_back(std::move(r));
+  };
+  for (const std::vector<size_t>& line : lines) {
+    // Labelled value: skip the leading labels (and the "/" between two languages' labels).
+    size_t k = 0;
+    bool labelled = false;
+    while (k < line.size()) {
+      const std::string& w = ocr.words[line[k]].text;
+      std::string bare = utf8::AsciiLower(StripPunct(w));
+      if (bare.empty()) {
+        ++k;
+        continue;
+      }
+      if (!IsNameLabel(bare)) break;
+      labelled = true;
+      ++k;
+    }
+    if (labelled && k < line.size()) {
+      std::vector<size_t> value;
+      for (size_t j = k; j < line.size() && value.size() < 4; ++j) {
+        if (!IsNameWord(ocr.words[line[j]].text)) break;
+        value.push_back(line[j]);
+      }
+      if (!value.empty()) {
+        add(value, "ocr_name_label", 0.85);
+        continue;
+      }
+    }
+    // The cardholder's name on a payment card.
+    if (card && line.size() >= 2 && line.size() <= 4) {
+      bool name = true;
+      for (size_t wi : line) {
+        const std::string& w = ocr.words[wi].text;
+        if (!IsUpperNameWord(w) || IsCardWording(StripPunct(w))) {
+          name = false;
+          break;
+        }
+      }
+      if (name) add(line, "ocr_cardholder", 0.8);
+    }
+  }
+}
+
+std::vector<DocumentHit> RecognizeDocuments(const OcrResult& ocr, const Analysis& text,
+                                            std::vector<PiiRegion>* regions) {
+  const std::string sq = Squeeze(ocr.text);
+  // Machine-readable zones.
+  std::vector<DocumentHit> docs = RecognizeMrzDocuments(ocr, regions);
 
   std::vector<Box> card_boxes, rrn_boxes, license_boxes;
   for (const Span& s : text.spans) {
@@ -145,6 +324,7 @@ std::vector<DocumentHit> RecognizeDocuments(const OcrResult& ocr, const Analysis
   // ("valid thru", an expiry, a scheme name) is recorded as layout evidence.
   bool card_words = HasAny(sq, {"validthru", "goodthru", "validfrom", "expires", "exp.",
                                 "cardholder", "visa", "mastercard", "debit", "credit", "카드"});
+  FindLayoutNames(ocr, text, !card_boxes.empty(), regions);
   if (!card_boxes.empty()) {
     DocumentHit d;
     d.kind = "CREDIT_CARD";

@@ -1,17 +1,13 @@
 #include "privacy/vision/image_analyzer.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <iostream>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/objdetect.hpp>
 
+#include "privacy/vision/barcodes.h"
 #include "privacy/vision/documents.h"
 #include "privacy/vision/metadata.h"
 #include "util/utf8.h"
@@ -31,49 +27,20 @@ Level LevelFor(double score, const ImageOptions& o) {
   return Level::kPublic;
 }
 
-Box FromPoints(const std::vector<cv::Point2f>& pts) {
-  if (pts.empty()) return {};
-  float x1 = pts[0].x, y1 = pts[0].y, x2 = x1, y2 = y1;
-  for (const auto& p : pts) {
-    x1 = std::min(x1, p.x);
-    y1 = std::min(y1, p.y);
-    x2 = std::max(x2, p.x);
-    y2 = std::max(y2, p.y);
-  }
-  return {int(std::floor(x1)), int(std::floor(y1)), int(std::ceil(x2 - x1)),
-          int(std::ceil(y2 - y1))};
-}
-
-// QR codes: located, and decoded when OpenCV has its decoder; each payload is scanned by the
-// text guard.
-Status DecodeCodes(const cv::Mat& gray, const Analyzer& text, bool can_decode, ImageAnalysis* a) {
-  std::vector<std::string> infos;
-  std::vector<cv::Point2f> points;
-  try {
-    cv::QRCodeDetector qr;
-    if (!qr.detectMulti(gray, points) || points.empty()) return Status::Ok();
-    if (can_decode) qr.decodeMulti(gray, points, infos);
-  } catch (const cv::Exception&) {
-    return Status::Ok();  // a detector failure on odd pixels is not the caller's error
-  }
-  size_t n = points.size() / 4;
-  bool any_undecoded = false;
-  for (size_t i = 0; i < n; ++i) {
+// QR codes and 1-D barcodes, decoded by zbar; each text payload is scanned by the text guard
+// like OCR text, and its PII is mapped to the code's box.
+Status DecodeCodes(const cv::Mat& gray, const Analyzer& text, ImageAnalysis* a) {
+  PTMO_ASSIGN_OR_RETURN(std::vector<DecodedBarcode> found, DecodeBarcodes(gray));
+  for (DecodedBarcode& b : found) {
     CodeHit c;
-    c.kind = "QR_CODE";
-    c.box =
-        FromPoints(std::vector<cv::Point2f>(points.begin() + 4 * i, points.begin() + 4 * i + 4));
-    c.decoded = i < infos.size() && !infos[i].empty();
-    if (!c.decoded) {
-      any_undecoded = true;
-      a->codes.push_back(std::move(c));
-      continue;
-    }
-    c.payload = infos[i];
+    c.kind = std::move(b.kind);
+    c.box = b.box;
+    c.decoded = true;
+    c.payload = std::move(b.payload);
     if (utf8::IsValid(c.payload)) {
       PTMO_ASSIGN_OR_RETURN(c.analysis, text.Analyze(c.payload));
     } else {
-      c.analysis.reasons.push_back("binary QR payload (not scanned)");
+      c.analysis.reasons.push_back("binary code payload (not scanned)");
     }
     for (const Span& s : c.analysis.spans) {
       PiiRegion r;
@@ -87,11 +54,41 @@ Status DecodeCodes(const cv::Mat& gray, const Analyzer& text, bool can_decode, I
     }
     a->codes.push_back(std::move(c));
   }
-  if (any_undecoded) {
-    a->notes.push_back(
-        "QR code located but not decoded (this OpenCV build has no QR decoder); "
-        "it is treated as possibly personal and boxed by redaction");
+  return Status::Ok();
+}
+
+bool IsMrz(const DocumentHit& d) {
+  return d.kind == "PASSPORT_MRZ" || d.kind == "ID_CARD_MRZ";
+}
+
+// The general OCR pass reads an MRZ's long '<' runs as letters or drops them, so its lines
+// come out too short to validate. When the first pass shows a machine-readable zone (or a
+// passport) but no validated one, the MRZ band is read again with the MRZ alphabet only; a
+// validated result replaces the first pass's MRZ findings.
+Status ReadMrzAgain(const OcrEngine& engine, const cv::Mat& gray, const OcrResult& first,
+                    ImageAnalysis* a) {
+  bool validated = std::any_of(a->documents.begin(), a->documents.end(),
+                               [](const DocumentHit& d) { return IsMrz(d) && d.validated; });
+  if (validated) return Status::Ok();
+  int line_px = 0;
+  Box band = MrzBand(first, gray.cols, gray.rows, &line_px);
+  if (band.empty()) return Status::Ok();
+  PTMO_ASSIGN_OR_RETURN(OcrResult second, engine.RecognizeMrzBand(gray, band, line_px));
+  std::vector<PiiRegion> regions;
+  std::vector<DocumentHit> docs = RecognizeMrzDocuments(second, &regions);
+  bool better =
+      std::any_of(docs.begin(), docs.end(), [](const DocumentHit& d) { return d.validated; });
+  if (!better) return Status::Ok();
+  a->documents.erase(std::remove_if(a->documents.begin(), a->documents.end(), IsMrz),
+                     a->documents.end());
+  a->pii.erase(std::remove_if(a->pii.begin(), a->pii.end(),
+                              [](const PiiRegion& r) { return r.recognizer == "mrz"; }),
+               a->pii.end());
+  for (DocumentHit& d : docs) {
+    d.reasons.push_back("read by the MRZ-only second OCR pass");
+    a->documents.push_back(std::move(d));
   }
+  for (PiiRegion& r : regions) a->pii.push_back(std::move(r));
   return Status::Ok();
 }
 
@@ -99,40 +96,6 @@ double ThreadCpuMs() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-// Whether this OpenCV build decodes QR codes (Debian's 4.6 is built without quirc and prints
-// a complaint on every decode attempt): one round trip through the encoder tells. Called
-// once, from ImageAnalyzer::Create.
-bool QrDecoderAvailable() {
-  try {
-    cv::Mat code, big;
-    cv::QRCodeEncoder::create()->encode("ptmo", code);
-    cv::resize(code, big, cv::Size(code.cols * 8, code.rows * 8), 0, 0, cv::INTER_NEAREST);
-    cv::Mat padded;
-    cv::copyMakeBorder(big, padded, 32, 32, 32, 32, cv::BORDER_CONSTANT, cv::Scalar(255));
-    cv::QRCodeDetector qr;
-    std::vector<cv::Point2f> pts;
-    if (!qr.detect(padded, pts)) return false;
-    // A build without the decoder prints a complaint to standard output, which would
-    // corrupt JSON output: silence descriptor 1 for this one probe.
-    std::fflush(stdout);
-    std::cout.flush();
-    int saved = ::dup(1);
-    int devnull = ::open("/dev/null", O_WRONLY);
-    if (saved >= 0 && devnull >= 0) ::dup2(devnull, 1);
-    std::string got = qr.decode(padded, pts);
-    std::fflush(stdout);
-    std::cout.flush();
-    if (saved >= 0) {
-      ::dup2(saved, 1);
-      ::close(saved);
-    }
-    if (devnull >= 0) ::close(devnull);
-    return got == "ptmo";
-  } catch (const cv::Exception&) {
-    return false;
-  }
 }
 
 }  // namespace
@@ -171,9 +134,12 @@ Expected<std::unique_ptr<ImageAnalyzer>> ImageAnalyzer::Create(const ImageAnalyz
   InitMetadataLibrary();
   std::unique_ptr<ImageAnalyzer> a(new ImageAnalyzer());
   a->text_analyzer_ = text_analyzer;
-  PTMO_ASSIGN_OR_RETURN(a->faces_, FaceDetector::Create(config.faces));
-  PTMO_ASSIGN_OR_RETURN(a->ocr_, OcrEngine::Create(config.ocr));
-  a->qr_decoder_available_ = QrDecoderAvailable();
+  if (config.load_faces) {
+    PTMO_ASSIGN_OR_RETURN(a->faces_, FaceDetector::Create(config.faces));
+  }
+  if (config.load_ocr) {
+    PTMO_ASSIGN_OR_RETURN(a->ocr_, OcrEngine::Create(config.ocr));
+  }
   return a;
 }
 
@@ -198,10 +164,14 @@ Expected<ImageAnalysis> ImageAnalyzer::AnalyzeImage(std::string_view bytes,
       a.notes.push_back("metadata not read: " + md.status().message());
     }
   }
-  if (options.detect_faces) {
+  if (options.detect_faces && faces_ == nullptr) {
+    a.notes.push_back("faces not detected: the analyzer was created without a face detector");
+  } else if (options.detect_faces) {
     PTMO_ASSIGN_OR_RETURN(a.faces, faces_->Detect(gray));
   }
-  if (options.run_ocr) {
+  if (options.run_ocr && ocr_ == nullptr) {
+    a.notes.push_back("text not read: the analyzer was created without OCR");
+  } else if (options.run_ocr) {
     PTMO_ASSIGN_OR_RETURN(OcrResult ocr, ocr_->Recognize(gray));
     PTMO_ASSIGN_OR_RETURN(a.text_analysis, text_analyzer_->Analyze(ocr.text));
     for (const Span& s : a.text_analysis.spans) {
@@ -215,14 +185,14 @@ Expected<ImageAnalysis> ImageAnalyzer::AnalyzeImage(std::string_view bytes,
       a.pii.push_back(std::move(r));
     }
     a.documents = RecognizeDocuments(ocr, a.text_analysis, &a.pii);
+    if (options.mrz_second_pass) {
+      PTMO_RETURN_IF_ERROR(ReadMrzAgain(*ocr_, gray, ocr, &a));
+    }
     a.ocr_text = std::move(ocr.text);
     a.words = std::move(ocr.words);
   }
   if (options.decode_codes) {
-    PTMO_RETURN_IF_ERROR(DecodeCodes(gray, *text_analyzer_, qr_decoder_available_, &a));
-    a.notes.push_back(
-        "1-D barcodes are not decoded: OpenCV 4.6's barcode reader is in "
-        "opencv_contrib, which is not linked");
+    PTMO_RETURN_IF_ERROR(DecodeCodes(gray, *text_analyzer_, &a));
   }
   ScoreImage(&a, options);
   a.elapsed_ms =

@@ -26,6 +26,10 @@ namespace ptmo::privacy::vision {
 struct ImageAnalyzerConfig {
   FaceDetectorOptions faces;
   OcrOptions ocr;
+  // False skips loading the cascade / Tesseract (start-up time) for callers that never ask
+  // for faces / OCR; AnalyzeImage then notes that the step was not run.
+  bool load_faces = true;
+  bool load_ocr = true;
 };
 
 // What to do per call.
@@ -35,6 +39,9 @@ struct ImageOptions {
   bool run_ocr = true;
   bool decode_codes = true;
   bool read_metadata = true;
+  // A second OCR pass, limited to the MRZ alphabet, over the band where a travel document's
+  // machine-readable zone is (when the first pass shows one but could not validate it).
+  bool mrz_second_pass = true;
   // Score at which an image is SEMI_SENSITIVE / PRIVATE (the text classifier's defaults).
   double semi_sensitive_at = 0.3;
   double private_at = 0.7;
@@ -81,7 +88,6 @@ class ImageAnalyzer {
   const Analyzer* text_analyzer_ = nullptr;
   std::unique_ptr<FaceDetector> faces_;
   std::unique_ptr<OcrEngine> ocr_;
-  bool qr_decoder_available_ = false;
 };
 
 // Fills analysis->modalities, score, level and reasons from its findings (faces, PII,

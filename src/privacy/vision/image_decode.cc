@@ -161,8 +161,7 @@ Expected<ImageHeader> ReadImageHeader(std::string_view b) {
   return h;
 }
 
-Expected<cv::Mat> DecodeImage(std::string_view bytes, const DecodeLimits& limits,
-                              ImageHeader* header_out) {
+Expected<ImageHeader> CheckImageBytes(std::string_view bytes, const DecodeLimits& limits) {
   if (bytes.size() > limits.max_bytes) {
     return ResourceExhausted("image is " + std::to_string(bytes.size()) +
                              " bytes, above the limit of " + std::to_string(limits.max_bytes));
@@ -176,6 +175,12 @@ Expected<cv::Mat> DecodeImage(std::string_view bytes, const DecodeLimits& limits
                              " pixels or " + std::to_string(limits.max_side) + " per side");
   }
   PTMO_RETURN_IF_ERROR(CheckComplete(bytes, h.format));
+  return h;
+}
+
+Expected<cv::Mat> DecodeImage(std::string_view bytes, const DecodeLimits& limits,
+                              ImageHeader* header_out) {
+  PTMO_ASSIGN_OR_RETURN(ImageHeader h, CheckImageBytes(bytes, limits));
   cv::Mat out;
   try {
     cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data()));

@@ -42,6 +42,12 @@ Expected<ImageHeader> ReadImageHeader(std::string_view bytes);
 Expected<cv::Mat> DecodeImage(std::string_view bytes, const DecodeLimits& limits,
                               ImageHeader* header_out = nullptr);
 
+// Every check DecodeImage makes before decoding (format, declared size against `limits`,
+// completeness), without decoding: cheap enough to run on each input before loading models,
+// so a bad file fails in milliseconds. Returns the header. Errors: as DecodeImage, except
+// corrupt pixel data, which only decoding finds.
+Expected<ImageHeader> CheckImageBytes(std::string_view bytes, const DecodeLimits& limits);
+
 // Encodes `image` (8-bit BGR) as `format`. The output carries no metadata (no EXIF, XMP or
 // ICC chunk is written). Errors: kInternal when the encoder fails.
 Expected<std::string> EncodeImage(const cv::Mat& image, ImageFormat format, int jpeg_quality = 90);

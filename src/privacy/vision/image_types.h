@@ -59,12 +59,11 @@ struct PiiRegion {
   RegionSource source = RegionSource::kOcr;
 };
 
-// A machine-readable code found in the image. OpenCV 4.6 finds QR codes only (its 1-D barcode
-// reader lives in opencv_contrib), and Debian's build of it lacks the quirc library that
-// decodes them: a QR code is then located but not `decoded`, and treated as possibly
-// carrying personal data.
+// A machine-readable code found in the image (QR code or 1-D barcode, read with zbar).
+// `decoded` is false only for a code that was located but could not be read; such a code
+// is treated as possibly carrying personal data.
 struct CodeHit {
-  std::string kind;  // "QR_CODE"
+  std::string kind;  // "QR_CODE", "EAN_13", "CODE_128", ...
   bool decoded = false;
   std::string payload;
   Box box;

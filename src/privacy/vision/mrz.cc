@@ -74,6 +74,24 @@ std::string Pad(std::string_view s, size_t n) {
   return out;
 }
 
+// The document number may hold letters, so OCR's letter-for-digit confusions ("MQ0123991"
+// for "M00123991") cannot be mapped wholesale as in date fields. When the field fails its
+// check digit, each single look-alike letter is tried as its digit; the first version that
+// passes is taken (the composite check digit, which covers the field too, must still pass).
+std::string RepairDocumentNumber(const std::string& field, char check) {
+  auto passes = [check](const std::string& f) {
+    int want = MrzCheckDigit(f);
+    return want >= 0 && AsDigits(std::string(1, check))[0] == char('0' + want);
+  };
+  if (passes(field)) return field;
+  for (size_t i = 1; i < field.size(); ++i) {  // the first character is usually a real letter
+    std::string v = field;
+    v[i] = AsDigits(field.substr(i, 1))[0];
+    if (v[i] != field[i] && passes(v)) return v;
+  }
+  return field;
+}
+
 }  // namespace
 
 int MrzCheckDigit(std::string_view field) {
@@ -103,6 +121,8 @@ std::optional<MrzResult> ParseMrz(const std::vector<std::string>& lines) {
     std::string dob = AsDigits(b.substr(13, 6)), exp = AsDigits(b.substr(21, 6));
     b.replace(13, 6, dob);
     b.replace(21, 6, exp);
+    b.replace(0, 9, RepairDocumentNumber(b.substr(0, 9), b[9]));
+    r.lines[1] = b;
     r.document_number = Trim(b.substr(0, 9));
     r.nationality = Trim(b.substr(10, 3));
     r.birth_date = dob;
@@ -191,6 +211,56 @@ std::string NormalizeMrzLine(std::string_view line) {
   return out;
 }
 
+std::vector<std::string> MrzLengthRepairs(std::string_view line, size_t n) {
+  std::vector<std::string> out;
+  if (line.size() == n) return {std::string(line)};
+  const long diff = long(n) - long(line.size());
+  if (diff > 12 || diff < -12) return out;
+  size_t i = 0;
+  while (i < line.size()) {
+    if (line[i] != '<') {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < line.size() && line[j] == '<') ++j;
+    long run = long(j - i);
+    // A run keeps at least one filler: the separators "<" and "<<" carry meaning.
+    if (run + diff >= 1) {
+      std::string c(line.substr(0, i));
+      c.append(size_t(run + diff), '<');
+      c.append(line.substr(j));
+      out.push_back(std::move(c));
+    }
+    i = j;
+  }
+  return out;
+}
+
+namespace {
+
+// The first line of TD3/TD2 holds the document code, the issuing state and the names, then
+// fillers, and no check digit: OCR's miscounted trailing fillers are cut or padded.
+std::string FitNameLine(const std::string& line, size_t n) {
+  if (line.size() <= n) return Pad(line, n);
+  return line.substr(0, n);
+}
+
+// Versions of `line` of `n` characters that ParseMrz can check: the line itself when its
+// length is right, else its '<'-run repairs whose check digits (with `first`) all pass.
+std::vector<std::string> SecondLineCandidates(const std::string& first, const std::string& line,
+                                              size_t n) {
+  if (line.size() == n) return {line};
+  std::vector<std::string> out;
+  for (std::string& c : MrzLengthRepairs(line, n)) {
+    auto r = ParseMrz({FitNameLine(first, n), c});
+    if (r && r->valid()) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<FoundMrz> FindMrz(std::string_view text) {
   std::vector<std::string> norm;
   size_t start = 0;
@@ -214,23 +284,38 @@ std::vector<FoundMrz> FindMrz(std::string_view text) {
         continue;
       }
     }
+    bool paired = false;
     if (i + 1 < norm.size() && !norm[i + 1].empty()) {
-      size_t n = norm[i + 1].size();
-      if ((n == 44 || n == 36) && norm[i].size() <= n) {
-        auto r = ParseMrz({Pad(norm[i], n), norm[i + 1]});
+      for (size_t n : {size_t(44), size_t(36)}) {
+        if (norm[i].size() > n + 12) continue;
+        auto cands = SecondLineCandidates(norm[i], norm[i + 1], n);
+        if (cands.empty()) continue;
+        auto r = ParseMrz({FitNameLine(norm[i], n), cands[0]});
         if (r) {
           found.push_back({std::move(*r), {i, i + 1}});
-          ++i;
-          continue;
+          paired = true;
+          break;
         }
       }
     }
+    if (paired) {
+      ++i;
+      continue;
+    }
     // Every check digit of TD3/TD2 is on the second line: when OCR lost the first line (the
     // names, mostly fillers), the second alone still validates the document.
-    size_t n = norm[i].size();
-    if (n == 44 || n == 36) {
-      auto r = ParseMrz({n == 44 ? Pad("P<", n) : Pad("I<", n), norm[i]});
-      if (r && r->valid()) found.push_back({std::move(*r), {i}});
+    for (size_t n : {size_t(44), size_t(36)}) {
+      std::string first = n == 44 ? Pad("P<", n) : Pad("I<", n);
+      bool done = false;
+      for (const std::string& c : MrzLengthRepairs(norm[i], n)) {
+        auto r = ParseMrz({first, c});
+        if (r && r->valid()) {
+          found.push_back({std::move(*r), {i}});
+          done = true;
+          break;
+        }
+      }
+      if (done) break;
     }
   }
   return found;

@@ -42,9 +42,17 @@ std::optional<MrzResult> ParseMrz(const std::vector<std::string>& lines);
 // it does not look like MRZ text (too short, no "<<", mostly lower-case or other symbols).
 std::string NormalizeMrzLine(std::string_view ocr_line);
 
+// OCR miscounts long runs of '<' fillers. Returns the versions of `line` that have `n`
+// characters after one '<' run is stretched or shrunk (each run keeps at least one '<'),
+// in the order of the runs; {line} when it already has n characters; none when the length
+// differs by more than 12. The caller must validate each candidate's check digits.
+std::vector<std::string> MrzLengthRepairs(std::string_view line, size_t n);
+
 // Finds MRZs in `text` (lines separated by '\n'). Each result's `line_indices` are the indices
 // of the text lines it was built from. A lone 44- or 36-character second line whose check
-// digits all pass is reported too (OCR often loses the filler-heavy first line).
+// digits all pass is reported too (OCR often loses the filler-heavy first line). A second
+// line of the wrong length is repaired (MrzLengthRepairs) only when the repair's check
+// digits all pass.
 struct FoundMrz {
   MrzResult mrz;
   std::vector<size_t> line_indices;

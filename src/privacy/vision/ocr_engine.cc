@@ -39,6 +39,19 @@ Expected<std::unique_ptr<tesseract::TessBaseAPI>> MakeApi(const OcrOptions& o) {
   return api;
 }
 
+// An English-only instance for machine-readable zones: the MRZ alphabet only, one block of
+// lines, no dictionaries (an MRZ holds no words).
+Expected<std::unique_ptr<tesseract::TessBaseAPI>> MakeMrzApi(const OcrOptions& o) {
+  OcrOptions eng = o;
+  eng.languages = "eng";
+  PTMO_ASSIGN_OR_RETURN(auto api, MakeApi(eng));
+  api->SetVariable("tessedit_char_whitelist", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<");
+  api->SetVariable("load_system_dawg", "0");
+  api->SetVariable("load_freq_dawg", "0");
+  api->SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
+  return api;
+}
+
 }  // namespace
 
 OcrEngine::OcrEngine(OcrOptions options) : options_(std::move(options)) {}
@@ -51,12 +64,13 @@ Expected<std::unique_ptr<OcrEngine>> OcrEngine::Create(const OcrOptions& options
   e->pool_ = std::make_unique<ObjectPool<tesseract::TessBaseAPI>>([copy] { return MakeApi(copy); },
                                                                   options.pool_size);
   e->pool_->Add(std::move(first));
+  e->mrz_pool_ = std::make_unique<ObjectPool<tesseract::TessBaseAPI>>(
+      [copy] { return MakeMrzApi(copy); }, options.pool_size);
   return e;
 }
 
 Expected<OcrResult> OcrEngine::Recognize(const cv::Mat& gray) const {
-  OcrResult out;
-  if (gray.empty()) return out;
+  if (gray.empty()) return OcrResult{};
   cv::Mat img = gray;
   double scale = 1.0;
   int longer = std::max(gray.cols, gray.rows);
@@ -68,13 +82,35 @@ Expected<OcrResult> OcrEngine::Recognize(const cv::Mat& gray) const {
   if (scale != 1.0) {
     cv::resize(gray, img, cv::Size(), scale, scale, scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
   }
-  if (!img.isContinuous()) img = img.clone();
-  auto to_box = [scale](int x1, int y1, int x2, int y2) {
-    return Box{int(std::floor(x1 / scale)), int(std::floor(y1 / scale)),
+  PTMO_ASSIGN_OR_RETURN(auto api, pool_->Acquire());
+  return Run(&*api, img, scale, 0, 0, options_.min_word_confidence);
+}
+
+Expected<OcrResult> OcrEngine::RecognizeMrzBand(const cv::Mat& gray, const Box& band,
+                                                int line_px) const {
+  cv::Rect r =
+      cv::Rect(band.x, band.y, band.width, band.height) & cv::Rect(0, 0, gray.cols, gray.rows);
+  if (r.empty()) return OcrResult{};
+  // Tesseract reads best at a line height of 30-50 px; an unknown line height is taken as a
+  // tenth of the band (an MRZ band holds 2-3 lines and their gaps).
+  double line = line_px > 0 ? line_px : r.height / 10.0;
+  double scale = std::clamp(40.0 / std::max(1.0, line), 0.5, 4.0);
+  cv::Mat img;
+  cv::resize(gray(r), img, cv::Size(), scale, scale, scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
+  PTMO_ASSIGN_OR_RETURN(auto api, mrz_pool_->Acquire());
+  // No confidence floor: an MRZ line is one long "word" that Tesseract rates low, and the
+  // check digits decide whether it is kept.
+  return Run(&*api, img, scale, r.x, r.y, 0.0);
+}
+
+Expected<OcrResult> OcrEngine::Run(tesseract::TessBaseAPI* api, const cv::Mat& image, double scale,
+                                   int dx, int dy, double min_confidence) const {
+  OcrResult out;
+  cv::Mat img = image.isContinuous() ? image : image.clone();
+  auto to_box = [scale, dx, dy](int x1, int y1, int x2, int y2) {
+    return Box{dx + int(std::floor(x1 / scale)), dy + int(std::floor(y1 / scale)),
                int(std::ceil((x2 - x1) / scale)), int(std::ceil((y2 - y1) / scale))};
   };
-
-  PTMO_ASSIGN_OR_RETURN(auto api, pool_->Acquire());
   api->SetImage(img.data, img.cols, img.rows, 1, static_cast<int>(img.step));
   if (api->Recognize(nullptr) != 0) {
     api->Clear();
@@ -95,7 +131,7 @@ Expected<OcrResult> OcrEngine::Recognize(const cv::Mat& gray) const {
       if (!word) continue;
       std::string w(word.get());
       double conf = it->Confidence(tesseract::RIL_WORD) / 100.0;
-      if (w.empty() || conf < options_.min_word_confidence || !utf8::IsValid(w)) continue;
+      if (w.empty() || conf < min_confidence || !utf8::IsValid(w)) continue;
       int x1, y1, x2, y2;
       if (!it->BoundingBox(tesseract::RIL_WORD, &x1, &y1, &x2, &y2)) continue;
       if (line_has_words) out.text.push_back(' ');

@@ -52,10 +52,23 @@ class OcrEngine {
   // borrowed from a pool of at most pool_size.
   Expected<OcrResult> Recognize(const cv::Mat& gray) const;
 
+  // Reads the machine-readable zone of a travel document inside `band` (pixels of `gray`):
+  // an English-only Tesseract limited to A-Z, 0-9 and '<', in single-block page mode, on the
+  // band enlarged so that its lines are about 40 px high (`line_px`: the line height if
+  // known, else 0). Boxes are in `gray`'s pixels. The first pass's general settings read
+  // long '<' runs as letters ("cececc"); this one cannot. Errors: kNotFound when eng
+  // traineddata is missing, kInternal when Tesseract fails. Thread-safe (its own pool).
+  Expected<OcrResult> RecognizeMrzBand(const cv::Mat& gray, const Box& band, int line_px) const;
+
  private:
   explicit OcrEngine(OcrOptions options);
+  // Recognises `img` (already scaled by `scale` and cut at dx,dy of the caller's image) and
+  // maps boxes back; words below `min_confidence` are dropped.
+  Expected<OcrResult> Run(tesseract::TessBaseAPI* api, const cv::Mat& img, double scale, int dx,
+                          int dy, double min_confidence) const;
   OcrOptions options_;
   std::unique_ptr<ObjectPool<tesseract::TessBaseAPI>> pool_;
+  std::unique_ptr<ObjectPool<tesseract::TessBaseAPI>> mrz_pool_;  // made on first use
 };
 
 }  // namespace ptmo::privacy::vision

@@ -143,20 +143,66 @@ TEST_F(ImageAnalyzerTest, QrCodeIsLocatedAndItsPayloadScannedWhenDecodable) {
   std::string png = *EncodeImage(img, ImageFormat::kPng);
   ImageAnalysis a = Analyze(png, o);
   ASSERT_EQ(a.codes.size(), 1u);
+  EXPECT_EQ(a.codes[0].kind, "QR_CODE");
   EXPECT_GT(a.codes[0].box.width, 100);
-  if (a.codes[0].decoded) {
-    EXPECT_EQ(a.codes[0].payload, "mailto:kim.minsu@example.com");
-    const PiiRegion* p = FindPii(a, EntityType::kEmail);
-    ASSERT_NE(p, nullptr);
-    EXPECT_EQ(p->source, RegionSource::kCode);
-  } else {
-    // Debian's OpenCV 4.6 has no QR decoder (quirc): the code counts as possibly personal.
-    EXPECT_EQ(a.level, Level::kSemiSensitive);
-  }
-  // Either way redaction covers it, and the redacted image holds no QR code any more.
+  ASSERT_TRUE(a.codes[0].decoded);
+  EXPECT_EQ(a.codes[0].payload, "mailto:kim.minsu@example.com");
+  const PiiRegion* p = FindPii(a, EntityType::kEmail);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->source, RegionSource::kCode);
+  EXPECT_EQ(a.level, Level::kSemiSensitive);
+  // Redaction covers it, and the redacted image holds no QR code any more.
   auto out = image_->RedactImage(png, a, {});
   ASSERT_TRUE(out.ok());
   EXPECT_TRUE(Analyze(*out, o).codes.empty());
+}
+
+// Bars of an EAN-13 code (GS1 General Specifications: L, G and R digit codes, the first
+// digit chosen by the L/G parity of the left half), `module` pixels per module.
+cv::Mat Ean13(const std::string& digits, int module, int height) {
+  static const char* const kL[10] = {"0001101", "0011001", "0010011", "0111101", "0100011",
+                                     "0110001", "0101111", "0111011", "0110111", "0001011"};
+  static const char* const kParity[10] = {"LLLLLL", "LLGLGG", "LLGGLG", "LLGGGL", "LGLLGG",
+                                          "LGGLLG", "LGGGLL", "LGLGLG", "LGLGGL", "LGGLGL"};
+  auto r_code = [](int d) {
+    std::string r = kL[d];
+    for (char& c : r) c = c == '0' ? '1' : '0';
+    return r;
+  };
+  std::string bits = "101";
+  const int first = digits[0] - '0';
+  for (int i = 1; i <= 6; ++i) {
+    int d = digits[size_t(i)] - '0';
+    std::string r = r_code(d);
+    bits += kParity[first][i - 1] == 'L' ? std::string(kL[d]) : std::string(r.rbegin(), r.rend());
+  }
+  bits += "01010";
+  for (int i = 7; i <= 12; ++i) bits += r_code(digits[size_t(i)] - '0');
+  bits += "101";
+  const int quiet = 12 * module;
+  cv::Mat img(height + 2 * quiet, int(bits.size()) * module + 2 * quiet, CV_8UC3,
+              cv::Scalar(255, 255, 255));
+  for (size_t i = 0; i < bits.size(); ++i) {
+    if (bits[i] == '1') {
+      cv::rectangle(img, cv::Rect(quiet + int(i) * module, quiet, module, height),
+                    cv::Scalar(0, 0, 0), cv::FILLED);
+    }
+  }
+  return img;
+}
+
+TEST_F(ImageAnalyzerTest, OneDimensionalBarcodeIsDecodedAndBoxed) {
+  ImageOptions o;
+  o.run_ocr = false;
+  std::string png = *EncodeImage(Ean13("4006381333931", 3, 90), ImageFormat::kPng);
+  ImageAnalysis a = Analyze(png, o);
+  ASSERT_EQ(a.codes.size(), 1u);
+  EXPECT_EQ(a.codes[0].kind, "EAN_13");
+  EXPECT_TRUE(a.codes[0].decoded);
+  EXPECT_EQ(a.codes[0].payload, "4006381333931");
+  EXPECT_GT(a.codes[0].box.width, 200);
+  EXPECT_GT(a.codes[0].box.height, 30);
+  EXPECT_EQ(a.level, Level::kPublic);  // a product number is no personal data
 }
 
 TEST_F(ImageAnalyzerTest, GpsMetadataIsFoundAndMakesImagePrivate) {
@@ -193,6 +239,48 @@ TEST_F(ImageAnalyzerTest, DetectsTheFaceInTheShippedFixture) {
   ASSERT_EQ(a.faces.size(), 1u);
   EXPECT_GT(a.faces[0].box.width, 40);
   EXPECT_EQ(a.level, Level::kSemiSensitive);
+}
+
+TEST_F(ImageAnalyzerTest, TwoCascadesReportAFaceBothFindOnce) {
+  auto bytes = ReadFile(std::string(PTMO_SOURCE_DIR) + "/data/vision/astronaut_face.jpg");
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  auto gray = DecodeImage(*bytes, {});
+  ASSERT_TRUE(gray.ok());
+  cv::cvtColor(*gray, *gray, cv::COLOR_BGR2GRAY);
+  FaceDetectorOptions o;
+  o.second_cascade_path = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml";
+  o.upscale_below = 320;
+  auto both = FaceDetector::Create(o);
+  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  auto faces = (*both)->Detect(*gray);
+  ASSERT_TRUE(faces.ok());
+  ASSERT_EQ(faces->size(), 1u);
+  // Boxes are in the input's pixels even though detection ran on an enlarged copy.
+  EXPECT_GT((*faces)[0].box.width, 40);
+  EXPECT_LT((*faces)[0].box.x + (*faces)[0].box.width, gray->cols + 2);
+  o.second_cascade_path = "/no/such/cascade.xml";
+  EXPECT_EQ(FaceDetector::Create(o).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(ImageAnalyzerTest, PassportMrzWithAMiscountedFillerRunIsReadBySecondPass) {
+  // A passport page whose MRZ fillers a general OCR pass misreads; the MRZ-only pass reads
+  // it. Drawn smaller (18 px), like a photographed document.
+  auto lines = BuildTd3("KOR", "CLARK", "ROBERT", "M00123991", "KOR", "800818", 'M', "380612", "");
+  cv::Mat img(18 * 16, 18 * 30, CV_8UC3, cv::Scalar(240, 240, 240));
+  font_->Draw(img, "PASSPORT  여권", 18, 9, 18, cv::Scalar(30, 30, 30));
+  font_->Draw(img, "Surname / 성  CLARK", 18, 45, 18, cv::Scalar(30, 30, 30));
+  mono_->Draw(img, lines[0], 18, img.rows - 76, 18, cv::Scalar(30, 30, 30));
+  mono_->Draw(img, lines[1], 18, img.rows - 47, 18, cv::Scalar(30, 30, 30));
+  std::string png = *EncodeImage(img, ImageFormat::kPng);
+  ImageAnalysis a = Analyze(png);
+  bool valid_mrz = false;
+  for (const DocumentHit& d : a.documents) valid_mrz |= d.kind == "PASSPORT_MRZ" && d.validated;
+  EXPECT_TRUE(valid_mrz) << a.ocr_text;
+  EXPECT_EQ(a.level, Level::kPrivate);
+  // The surname next to its label is a person's name.
+  bool surname = false;
+  for (const PiiRegion& p : a.pii) surname |= p.type == EntityType::kPerson && p.text == "CLARK";
+  EXPECT_TRUE(surname) << a.ocr_text;
 }
 
 TEST_F(ImageAnalyzerTest, RedactionBoxesPiiBlursFacesAndDropsMetadata) {

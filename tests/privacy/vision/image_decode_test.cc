@@ -107,6 +107,22 @@ TEST(DecodeImage, RefusesCorruptPixelData) {
   EXPECT_EQ(m.status().code(), StatusCode::kDataLoss);
 }
 
+TEST(CheckImageBytes, RunsTheCheapChecksWithoutDecoding) {
+  auto h = CheckImageBytes(Encoded(ImageFormat::kPng), {});
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+  EXPECT_EQ(h->format, ImageFormat::kPng);
+  EXPECT_EQ(h->width, 64);
+  EXPECT_EQ(CheckImageBytes(PngHeaderOnly(100000, 100000), {}).status().code(),
+            StatusCode::kResourceExhausted);
+  std::string jpeg = Encoded(ImageFormat::kJpeg);
+  EXPECT_EQ(CheckImageBytes(std::string_view(jpeg).substr(0, jpeg.size() / 2), {}).status().code(),
+            StatusCode::kDataLoss);
+  EXPECT_EQ(CheckImageBytes("GIF89a\x01\x00", {}).status().code(), StatusCode::kInvalidArgument);
+  // Garbage between an intact header and end marker passes: only decoding can find it.
+  EXPECT_TRUE(CheckImageBytes(PngHeaderOnly(64, 48), {}).ok());
+  EXPECT_FALSE(DecodeImage(PngHeaderOnly(64, 48), {}).ok());
+}
+
 TEST(EncodeImage, WritesNoMetadataSegments) {
   std::string jpeg = Encoded(ImageFormat::kJpeg);
   EXPECT_EQ(jpeg.find("Exif"), std::string::npos);

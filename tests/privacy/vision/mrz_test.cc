@@ -112,3 +112,65 @@ TEST(BuildTd3, ProducesLinesThatValidate) {
 
 }  // namespace
 }  // namespace ptmo::privacy::vision
+
+namespace ptmo::privacy::vision {
+namespace {
+
+TEST(MrzLengthRepairs, StretchesOrShrinksOneFillerRunAtATime) {
+  EXPECT_EQ(MrzLengthRepairs("AB<<CD", 6), (std::vector<std::string>{"AB<<CD"}));
+  EXPECT_EQ(MrzLengthRepairs("A<B<<C", 8), (std::vector<std::string>{"A<<<B<<C", "A<B<<<<C"}));
+  // Shrinking keeps at least one filler in a run.
+  EXPECT_EQ(MrzLengthRepairs("A<B<<<C", 5), (std::vector<std::string>{"A<B<C"}));
+  EXPECT_TRUE(MrzLengthRepairs("ABCDEF", 8).empty());  // no run to repair
+  EXPECT_TRUE(MrzLengthRepairs("A<B", 30).empty());    // too far off to trust
+}
+
+TEST(FindMrz, RepairsASecondLineWhoseFillerRunOcrMiscounted) {
+  std::string short_line = kTd3Line2;
+  short_line.erase(short_line.find("<<<<<"), 3);  // 41 characters
+  auto found = FindMrz(kTd3Line1 + "\n" + short_line);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_TRUE(found[0].mrz.valid());
+  EXPECT_EQ(found[0].mrz.lines[1], kTd3Line2);
+  std::string long_line = kTd3Line2;
+  long_line.insert(long_line.find("<<<<<"), "<<");  // 46 characters, alone
+  found = FindMrz("PASSPORT\n" + long_line);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_TRUE(found[0].mrz.valid());
+}
+
+TEST(FindMrz, DoesNotRepairALineIntoOneWithFailingCheckDigits) {
+  std::string bad = kTd3Line2;
+  bad.erase(bad.find("<<<<<"), 3);
+  bad[15] = bad[15] == '1' ? '2' : '1';  // birth date changed: no repair may validate
+  for (const FoundMrz& f : FindMrz(kTd3Line1 + "\n" + bad)) EXPECT_FALSE(f.mrz.valid());
+  EXPECT_TRUE(FindMrz("PASSPORT\n" + bad).empty());
+}
+
+TEST(FindMrz, CutsAFirstLineWithTooManyTrailingFillers) {
+  auto found = FindMrz(kTd3Line1 + "<<<<\n" + kTd3Line2);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_TRUE(found[0].mrz.valid());
+  EXPECT_EQ(found[0].mrz.surname, "ERIKSSON");
+}
+
+}  // namespace
+}  // namespace ptmo::privacy::vision
+
+namespace ptmo::privacy::vision {
+namespace {
+
+TEST(ParseMrz, RepairsOneLookalikeLetterInTheDocumentNumber) {
+  std::string misread = kTd3Line2;
+  misread[6] = 'Z';  // "L89890ZC3": OCR read the 2 as Z
+  auto r = ParseMrz({kTd3Line1, misread});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(r->valid());
+  EXPECT_EQ(r->document_number, "L898902C3");
+  // A letter that is no look-alike of the right digit is not "repaired" into validity.
+  misread[6] = 'X';
+  EXPECT_FALSE(ParseMrz({kTd3Line1, misread})->valid());
+}
+
+}  // namespace
+}  // namespace ptmo::privacy::vision
