@@ -20,12 +20,22 @@
 
 namespace ptmo::backend {
 
-// One chat message. `content` is the text; `extra` carries the other OpenAI message fields
-// verbatim (tool_calls, tool_call_id, name) so tool use passes through a gateway unchanged.
+// An image attached to a chat message: an OpenAI `image_url` content part.
+struct ImagePart {
+  std::string url;    // a data: URL ("data:image/png;base64,..."); what a backend would send
+  std::string param;  // where the caller's request carried it ("messages[1].content[2]")
+};
+
+// One chat message. `content` is the text (a message's text parts joined by '\n'); `images`
+// are its image parts in order; `extra` carries the other OpenAI message fields verbatim
+// (tool_calls, tool_call_id, name) so tool use passes through a gateway unchanged. Remote
+// backends send a message with images as content parts (the text part first, then the
+// images); local backends are text-only and ignore `images`.
 struct Message {
   std::string role;  // "system", "user", "assistant", "tool"
   std::string content;
   nlohmann::json extra = nlohmann::json::object();
+  std::vector<ImagePart> images = {};
 };
 
 struct GenerationParams {

@@ -214,6 +214,9 @@ class CancelWatcher {
 struct OpenAIBackend::Attempt {
   bool retryable = false;
   bool delivered = false;  // streamed text reached the callback
+  // Sent on a pooled connection that failed before any byte of the reply: the server had
+  // most likely closed it while idle, so the request is sent again at once.
+  bool stale_connection = false;
   std::optional<double> retry_after_s;
 };
 
@@ -280,6 +283,13 @@ Expected<std::unique_ptr<OpenAIBackend>> OpenAIBackend::Open(const OpenAIBackend
   if (!options.ca_file.empty() && !std::filesystem::is_regular_file(options.ca_file)) {
     return InvalidArgument(me + ": ca_file '" + options.ca_file + "' is not a readable file");
   }
+  if (options.max_idle_connections < 0 || options.max_idle_connections > 1024) {
+    return InvalidArgument(me + ": max_idle_connections must be 0 to 1024, got " +
+                           std::to_string(options.max_idle_connections));
+  }
+  if (!(options.idle_connection_timeout_s > 0)) {
+    return InvalidArgument(me + ": idle_connection_timeout_s must be positive");
+  }
   for (const auto& [key, value] : options.headers) {
     if (key.empty() || key.find_first_of(":\r\n") != std::string::npos ||
         value.find_first_of("\r\n") != std::string::npos) {
@@ -297,7 +307,64 @@ Expected<std::unique_ptr<OpenAIBackend>> OpenAIBackend::Open(const OpenAIBackend
   return b;
 }
 
+OpenAIBackend::OpenAIBackend(OpenAIBackendOptions options) : options_(std::move(options)) {}
+
 OpenAIBackend::~OpenAIBackend() = default;
+
+std::unique_ptr<httplib::Client> OpenAIBackend::NewClient() const {
+  auto client = std::make_unique<httplib::Client>(scheme_host_port_);
+  auto [cs, cu] = SecUsec(options_.connect_timeout_s);
+  client->set_connection_timeout(cs, cu);
+  auto [rs, ru] = SecUsec(options_.read_timeout_s);
+  client->set_read_timeout(rs, ru);
+  auto [ws, wu] = SecUsec(options_.write_timeout_s);
+  client->set_write_timeout(ws, wu);
+  client->set_keep_alive(options_.max_idle_connections > 0);
+  // A request is written in pieces (headers, body): without this, Nagle's algorithm holds
+  // the body back until the headers are acknowledged.
+  client->set_tcp_nodelay(true);
+  client->enable_server_certificate_verification(options_.verify_certificate);
+  if (!options_.ca_file.empty()) client->set_ca_cert_path(options_.ca_file);
+  return client;
+}
+
+std::unique_ptr<httplib::Client> OpenAIBackend::TakeClient(bool* reused) {
+  *reused = false;
+  std::vector<std::unique_ptr<httplib::Client>> expired;  // closed outside the lock
+  std::unique_ptr<httplib::Client> client;
+  {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    const Clock::time_point now = Clock::now();
+    const auto max_idle = std::chrono::duration<double>(options_.idle_connection_timeout_s);
+    while (!idle_.empty()) {
+      auto [c, since] = std::move(idle_.back());
+      idle_.pop_back();
+      if (now - since < max_idle) {
+        client = std::move(c);
+        break;
+      }
+      expired.push_back(std::move(c));  // the newest is expired: so are the older ones
+      for (auto& [old, t] : idle_) expired.push_back(std::move(old));
+      idle_.clear();
+    }
+  }
+  if (client) {
+    *reused = true;
+    return client;
+  }
+  return NewClient();
+}
+
+void OpenAIBackend::ReturnClient(std::unique_ptr<httplib::Client> client) {
+  std::unique_ptr<httplib::Client> dropped;
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  if (static_cast<int>(idle_.size()) >= options_.max_idle_connections) {
+    if (idle_.empty()) return;                 // pooling is off: `client` closes here
+    dropped = std::move(idle_.front().first);  // keep the most recently used ones
+    idle_.erase(idle_.begin());
+  }
+  idle_.emplace_back(std::move(client), Clock::now());
+}
 
 std::string OpenAIBackend::Prefix() const {
   return "backend '" + name_ + "'";
@@ -323,7 +390,15 @@ json OpenAIBackend::BuildBody(const Request& request, bool stream) const {
       json msg = m.extra.is_object() ? m.extra : json::object();
       msg["role"] = m.role;
       // An assistant turn that only calls tools has null content in the OpenAI API.
-      if (m.content.empty() && msg.contains("tool_calls")) {
+      if (!m.images.empty()) {
+        // OpenAI's content parts: the message's text, then its images (data: URLs).
+        json parts = json::array();
+        if (!m.content.empty()) parts.push_back({{"type", "text"}, {"text", m.content}});
+        for (const ImagePart& image : m.images) {
+          parts.push_back({{"type", "image_url"}, {"image_url", {{"url", image.url}}}});
+        }
+        msg["content"] = std::move(parts);
+      } else if (m.content.empty() && msg.contains("tool_calls")) {
         msg["content"] = nullptr;
       } else {
         msg["content"] = m.content;
@@ -367,10 +442,17 @@ Expected<Result> OpenAIBackend::Generate(const Request& request, const DeltaCall
   const std::string path = path_prefix_ + (chat ? "/chat/completions" : "/completions");
   const std::string model = request.model.empty() ? options_.models.front() : request.model;
 
+  bool resent_stale = false;
   for (int attempt = 0;; ++attempt) {
     Attempt a;
     Expected<Result> r = Once(path, body, model, chat, on_delta, cancel, &a);
-    if (r.ok() || !a.retryable || a.delivered) return r;
+    if (r.ok() || a.delivered) return r;
+    if (a.stale_connection && !resent_stale) {
+      resent_stale = true;  // once per call: a second failure is the server's, not the pool's
+      --attempt;
+      continue;
+    }
+    if (!a.retryable) return r;
     const std::string tries =
         " (" + std::to_string(attempt + 1) + (attempt == 0 ? " attempt)" : " attempts)");
     if (attempt >= options_.max_retries) {
@@ -404,18 +486,18 @@ Expected<Result> OpenAIBackend::Once(const std::string& path, const std::string&
                                      Attempt* attempt) {
   const std::string where = Prefix() + ": POST " + scheme_host_port_ + path;
   if (cancel != nullptr && cancel->cancelled()) return FailedPrecondition(where + ": cancelled");
-  httplib::Client client(scheme_host_port_);
-  {
-    auto [cs, cu] = SecUsec(options_.connect_timeout_s);
-    client.set_connection_timeout(cs, cu);
-    auto [rs, ru] = SecUsec(options_.read_timeout_s);
-    client.set_read_timeout(rs, ru);
-    auto [ws, wu] = SecUsec(options_.write_timeout_s);
-    client.set_write_timeout(ws, wu);
-  }
-  client.set_keep_alive(false);
-  client.enable_server_certificate_verification(options_.verify_certificate);
-  if (!options_.ca_file.empty()) client.set_ca_cert_path(options_.ca_file);
+  // The connection goes back to the pool only when the exchange ended cleanly (`keep`).
+  struct Lease {
+    OpenAIBackend* backend;
+    std::unique_ptr<httplib::Client> client;
+    bool keep = false;
+    ~Lease() {
+      if (keep) backend->ReturnClient(std::move(client));
+    }
+  };
+  bool reused = false;
+  Lease lease{this, TakeClient(&reused)};
+  httplib::Client& client = *lease.client;
 
   const bool stream = static_cast<bool>(on_delta);
   httplib::Request req;
@@ -534,7 +616,9 @@ Expected<Result> OpenAIBackend::Once(const std::string& path, const std::string&
     CancelWatcher watcher(client, cancel);
     sent = client.send(req, res, err);
   }
-  if (cancelled || (cancel != nullptr && cancel->cancelled())) {
+  const bool was_cancelled = cancelled || (cancel != nullptr && cancel->cancelled());
+  lease.keep = sent && !was_cancelled && stream_error.ok();
+  if (was_cancelled) {
     if (!attempt->delivered) return FailedPrecondition(where + ": cancelled");
     result.finish_reason = "cancelled";
   } else if (!stream_error.ok()) {
@@ -547,6 +631,8 @@ Expected<Result> OpenAIBackend::Once(const std::string& path, const std::string&
     const bool tls_setup =
         err == httplib::Error::SSLServerVerification || err == httplib::Error::SSLLoadingCerts;
     attempt->retryable = !tls_setup;
+    attempt->stale_connection =
+        reused && status < 0 && (err == httplib::Error::Read || err == httplib::Error::Write);
     std::string what = DescribeError(err, options_.read_timeout_s);
     if (status > 0) what += " after HTTP " + std::to_string(status);
     return Unavailable(where + ": " + what);

@@ -39,20 +39,33 @@
 // request cancelled after text arrived returns a partial Result with finish_reason
 // "cancelled"; one cancelled before that returns kFailedPrecondition "cancelled".
 //
-// Connections: each attempt uses its own connection (no keep-alive pool), so concurrent
-// Generate calls never wait on each other. TLS certificates are verified by default, against
-// ca_file when set and OpenSSL's default paths otherwise. The API key is read from the
-// environment once, at Open, and is only sent in the Authorization header; it is never logged
-// or put in an error message.
+// Connections: a small pool of keep-alive connections per backend. A call takes an idle
+// connection (the most recently used) or opens a new one, so concurrent Generate calls never
+// wait on each other; a connection that finished its exchange cleanly goes back to the pool,
+// at most max_idle_connections of them, each dropped once idle for idle_connection_timeout_s
+// (keep it below the server's keep-alive timeout: 5 s for cpp-httplib servers such as
+// `ptmo serve`). One that was cancelled, broke off, or failed is closed. A request sent on a
+// pooled connection that fails before any byte of the reply arrived (the server had closed
+// it meanwhile) is sent once more at once on a new connection; that does not count as a
+// retry. TCP_NODELAY is set: requests go out without waiting for earlier ACKs. TLS certificates are
+// verified by default, against ca_file when set and OpenSSL's default paths otherwise. The API key
+// is read from the environment once, at Open, and is only sent in the Authorization header; it is
+// never logged or put in an error message.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "backend/backend.h"
 #include "util/status.h"
+
+namespace httplib {
+class Client;
+}  // namespace httplib
 
 namespace ptmo::backend {
 
@@ -77,6 +90,10 @@ struct OpenAIBackendOptions {
   bool verify_certificate = true;   // only ever turn off for tests against a self-signed host
   bool stream_usage = true;         // ask for usage in streams (stream_options.include_usage)
   std::vector<std::pair<std::string, std::string>> headers;  // extra request headers
+  // Keep-alive pool (see the file comment): idle connections kept, 0 to 1024 (0: a new
+  // connection per request), and how long one may stay idle before it is closed (> 0).
+  int max_idle_connections = 32;
+  double idle_connection_timeout_s = 4.0;
 };
 
 class OpenAIBackend : public Backend {
@@ -96,7 +113,8 @@ class OpenAIBackend : public Backend {
   std::vector<std::string> models() const override { return options_.models; }
 
   // See backend.h and the file comment. Request::model empty: models()[0]; other ids are sent
-  // as given (the server decides). Thread-safe: no state is shared between calls.
+  // as given (the server decides). Thread-safe: calls share only the connection pool (under a
+  // mutex held for a pop or a push, never while a request runs).
   Expected<Result> Generate(const Request& request, const DeltaCallback& on_delta,
                             const CancelToken* cancel) override;
 
@@ -109,7 +127,7 @@ class OpenAIBackend : public Backend {
  private:
   struct Attempt;
 
-  explicit OpenAIBackend(OpenAIBackendOptions options) : options_(std::move(options)) {}
+  explicit OpenAIBackend(OpenAIBackendOptions options);  // in the .cc: httplib is incomplete here
 
   nlohmann::json BuildBody(const Request& request, bool stream) const;
   // One HTTP attempt; `model` is the id sent (Result::model unless the server names one).
@@ -118,11 +136,23 @@ class OpenAIBackend : public Backend {
                         Attempt* attempt);
   std::string Prefix() const;  // "backend 'cloud:x'"
 
+  // The keep-alive pool. TakeClient returns an idle connection (*reused = true) or a new,
+  // configured client; ReturnClient keeps `client` for reuse (or closes it when the pool is
+  // full or disabled). Both thread-safe.
+  using Clock = std::chrono::steady_clock;
+  std::unique_ptr<httplib::Client> TakeClient(bool* reused);
+  void ReturnClient(std::unique_ptr<httplib::Client> client);
+  std::unique_ptr<httplib::Client> NewClient() const;
+
   OpenAIBackendOptions options_;
   std::string name_;
   std::string scheme_host_port_;  // "https://api.groq.com:443"
   std::string path_prefix_;       // "/openai/v1"
   std::string api_key_;
+
+  std::mutex pool_mu_;
+  // Idle connections, oldest first, with the time each was returned.
+  std::vector<std::pair<std::unique_ptr<httplib::Client>, Clock::time_point>> idle_;
 };
 
 }  // namespace ptmo::backend

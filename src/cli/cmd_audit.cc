@@ -116,6 +116,11 @@ nlohmann::json ReportToJson(const privacy::LeakageReport& r) {
           {"secrets_found_lines", r.secrets_found},
           {"offenders_total", r.offenders_total},
           {"offenders", offenders},
+          {"images",
+           {{"sent", r.images_sent},
+            {"redacted", r.images_redacted},
+            {"withheld", r.images_withheld},
+            {"private_uploaded", r.private_images_uploaded}}},
           {"leaked", r.leaked()}};
 }
 
@@ -169,6 +174,11 @@ int RunLeakage(const LeakageFlags& f) {
             << r.secrets_found.size() << " secrets";
   if (!r.secrets_found.empty()) std::cout << " (lines " << Join(r.secrets_found) << ")";
   std::cout << "\n";
+  if (r.images_sent + r.images_redacted + r.images_withheld > 0) {
+    std::cout << "images: " << r.images_sent << " sent as is, " << r.images_redacted
+              << " sent redacted, " << r.images_withheld << " withheld; "
+              << r.private_images_uploaded << " PRIVATE images uploaded\n";
+  }
   return r.leaked() ? kLeakExitCode : 0;
 }
 

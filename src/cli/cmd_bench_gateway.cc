@@ -10,6 +10,8 @@
 #include <atomic>
 #include <chrono>
 #include <iostream>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "cli/commands.h"
@@ -35,6 +37,41 @@ struct Run {
   int errors = 0;
 };
 
+// The distinct errors seen (message -> count), printed after the run so a failure says why.
+class ErrorLog {
+ public:
+  void Add(const std::string& message) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (counts_.size() < 20 || counts_.count(message)) ++counts_[message];
+  }
+  void Print(std::ostream& out) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [message, n] : counts_) out << "  error x" << n << ": " << message << "\n";
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, int> counts_;
+};
+
+// What went wrong with one request, in words; empty when it succeeded (`stream`: an SSE
+// reply must end with [DONE] and carry no error event).
+std::string Describe(const httplib::Result& res, bool stream) {
+  if (!res) return "transport: " + httplib::to_string(res.error());
+  auto snippet = [&] { return res->body.substr(0, std::min<size_t>(res->body.size(), 300)); };
+  if (res->status != 200) return "HTTP " + std::to_string(res->status) + ": " + snippet();
+  if (!stream) return "";
+  size_t error_at = res->body.find("\"error\"");
+  if (error_at != std::string::npos) {
+    size_t line = res->body.rfind("data: ", error_at);
+    return "error event: " + res->body.substr(line == std::string::npos ? 0 : line, 300);
+  }
+  if (res->body.find("data: [DONE]") == std::string::npos) {
+    return "stream without [DONE]: " + snippet();
+  }
+  return "";
+}
+
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -54,7 +91,7 @@ std::string Body(const std::string& model, bool stream, int max_tokens) {
 }
 
 // `concurrency` clients each sending `per_client` requests back to back.
-Run Measure(const Target& t, int concurrency, int per_client) {
+Run Measure(const Target& t, int concurrency, int per_client, ErrorLog* errors) {
   std::vector<Run> runs(concurrency);
   std::vector<std::thread> threads;
   const std::string body = Body(t.model, false, 1);
@@ -67,8 +104,10 @@ Run Measure(const Target& t, int concurrency, int per_client) {
         auto start = Clock::now();
         auto res = client.Post("/v1/chat/completions", auth, body, "application/json");
         double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-        if (!res || res->status != 200) {
+        std::string error = Describe(res, false);
+        if (!error.empty()) {
           ++runs[c].errors;
+          errors->Add(error);
         } else {
           runs[c].ms.push_back(ms);
         }
@@ -94,8 +133,9 @@ int RunBench(const std::vector<int>& levels, int requests, int soak_seconds) {
   Target gateway{(*nodes)->edge().port(), (*nodes)->user_key(), "ptmo"};
   std::cerr << "bench-gateway: cloud node " << (*nodes)->cloud().url() << ", gateway "
             << (*nodes)->edge().url() << "\n";
-  Measure(direct, 1, 5);  // warm both paths up (models paged in, analyzer caches)
-  Measure(gateway, 1, 5);
+  ErrorLog error_log;
+  Measure(direct, 1, 5, &error_log);  // warm both paths up (models paged in, analyzer caches)
+  Measure(gateway, 1, 5, &error_log);
 
   Table table({"CONCURRENCY", "REQUESTS", "DIRECT p50", "DIRECT p99", "GATEWAY p50", "GATEWAY p99",
                "ADDED p50 ms", "RATIO p50", "ERRORS"});
@@ -104,8 +144,8 @@ int RunBench(const std::vector<int>& levels, int requests, int soak_seconds) {
     int per_client = std::max(1, requests / c);
     std::cerr << "bench-gateway: concurrency " << c << ": " << per_client * c
               << " requests each way..." << std::endl;
-    Run d = Measure(direct, c, per_client);
-    Run g = Measure(gateway, c, per_client);
+    Run d = Measure(direct, c, per_client, &error_log);
+    Run g = Measure(gateway, c, per_client, &error_log);
     double d50 = Percentile(d.ms, 0.5), g50 = Percentile(g.ms, 0.5);
     table.AddRow({std::to_string(c), std::to_string(per_client * c), Fixed(d50, 2),
                   Fixed(Percentile(d.ms, 0.99), 2), Fixed(g50, 2), Fixed(Percentile(g.ms, 0.99), 2),
@@ -116,11 +156,13 @@ int RunBench(const std::vector<int>& levels, int requests, int soak_seconds) {
   std::cout << "Gateway overhead (ms; same prompt, 1 generated token, measured in this run)\n";
   table.Print(std::cout);
   std::cout << "aim: < 1 ms added at p50 excluding model time\n";
+  error_log.Print(std::cout);
 
   if (soak_seconds > 0) {
     std::cerr << "bench-gateway: soak: 32 streaming clients for " << soak_seconds << " s..."
               << std::endl;
     std::atomic<int64_t> sent{0}, errors{0};
+    ErrorLog soak_errors;
     auto until = Clock::now() + std::chrono::seconds(soak_seconds);
     std::vector<std::thread> threads;
     const std::string body = Body("ptmo", true, 8);
@@ -132,9 +174,10 @@ int RunBench(const std::vector<int>& levels, int requests, int soak_seconds) {
         while (Clock::now() < until) {
           auto res = client.Post("/v1/chat/completions", auth, body, "application/json");
           ++sent;
-          if (!res || res->status != 200 || res->body.find("data: [DONE]") == std::string::npos ||
-              res->body.find("\"error\"") != std::string::npos) {
+          std::string error = Describe(res, true);
+          if (!error.empty()) {
             ++errors;
+            soak_errors.Add(error);
           }
         }
       });
@@ -150,6 +193,7 @@ int RunBench(const std::vector<int>& levels, int requests, int soak_seconds) {
     std::cout << "soak: " << sent.load() << " streamed requests in " << soak_seconds << " s, "
               << errors.load() << " errors, " << *rows << " audit rows (expected " << expected
               << ")\n";
+    soak_errors.Print(std::cout);
     if (errors.load() > 0 || *rows != expected) ok = false;
   }
   return ok ? 0 : 1;

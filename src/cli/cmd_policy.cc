@@ -7,6 +7,8 @@
 // pareto.svg into --out.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +25,7 @@
 #include "policy/experiment.h"
 #include "policy/profiles.h"
 #include "policy/report.h"
+#include "privacy/vision/image_analyzer.h"
 #include "util/file.h"
 
 namespace ptmo::cli {
@@ -34,6 +37,7 @@ struct GenFlags {
   std::string out;
   pol::GenConfig config;
   std::string tasks, mix, turns;
+  std::string images;  // folder of images whose measured sensitivity replaces the simulated one
 };
 
 struct RunFlags {
@@ -73,6 +77,60 @@ Expected<std::vector<double>> ParseNumbers(const std::string& s, const std::stri
   return v;
 }
 
+// The image files directly in `dir` (PNG, JPEG, WebP by extension), sorted by name.
+Expected<std::vector<std::filesystem::path>> ListImages(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return NotFound("--images: '" + dir + "' is not a folder");
+  std::vector<fs::path> files;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file()) continue;
+    std::string ext = entry.path().extension().string();
+    for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".webp") {
+      files.push_back(entry.path());
+    }
+  }
+  if (ec) return Internal("--images: cannot list '" + dir + "': " + ec.message());
+  if (files.empty()) return NotFound("--images: no .png/.jpg/.jpeg/.webp files in '" + dir + "'");
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Measures every image in `dir` with the image guard (faces, OCR text, documents, codes,
+// metadata). An image that cannot be read or analysed is an error naming it: a pool silently
+// missing its most sensitive images would understate the risk.
+Expected<std::vector<pol::MeasuredImage>> MeasureImages(const std::string& dir) {
+  PTMO_ASSIGN_OR_RETURN(std::vector<std::filesystem::path> files, ListImages(dir));
+  PTMO_ASSIGN_OR_RETURN(std::unique_ptr<privacy::Analyzer> text, MakeAnalyzer(AnalyzerFlags{}));
+  namespace vision = privacy::vision;
+  PTMO_ASSIGN_OR_RETURN(std::unique_ptr<vision::ImageAnalyzer> guard,
+                        vision::ImageAnalyzer::Create(vision::ImageAnalyzerConfig{}, text.get()));
+  const vision::ImageOptions options;
+  std::vector<pol::MeasuredImage> pool;
+  int levels[3] = {0, 0, 0};
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string path = files[i].string();
+    PTMO_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path, options.decode.max_bytes));
+    Expected<vision::ImageAnalysis> a = guard->AnalyzeImage(bytes, options);
+    if (!a.ok()) return Status(a.status().code(), path + ": " + a.status().message());
+    pool.push_back({files[i].filename().string(), a->score});
+    ++levels[static_cast<int>(a->level)];
+    if (tty) {
+      std::fprintf(stderr, "\rpolicy gen-data: measuring images %zu/%zu", i + 1, files.size());
+    } else if ((i + 1) % 25 == 0 || i + 1 == files.size()) {
+      std::fprintf(stderr, "policy gen-data: measured %zu of %zu images\n", i + 1, files.size());
+    }
+  }
+  if (tty) std::fprintf(stderr, "\n");
+  std::fprintf(stderr,
+               "policy gen-data: %zu measured images (PUBLIC %d, SEMI_SENSITIVE %d, PRIVATE %d) "
+               "replace the simulated image sensitivities\n",
+               pool.size(), levels[0], levels[1], levels[2]);
+  return pool;
+}
+
 int RunGenData(GenFlags f) {
   if (f.out.empty()) return Fail("policy gen-data: --out FILE is required");
   if (!f.tasks.empty()) f.config.tasks = SplitCsv(f.tasks);
@@ -90,6 +148,14 @@ int RunGenData(GenFlags f) {
     if (t->size() != 2) return Fail("--turns: give MIN,MAX");
     f.config.min_turns = static_cast<int>((*t)[0]);
     f.config.max_turns = static_cast<int>((*t)[1]);
+  }
+  if (!f.images.empty()) {
+    // Settings are checked before the (slow) image analysis.
+    Status valid = pol::ValidateGenConfig(f.config);
+    if (!valid.ok()) return Fail(valid);
+    auto pool = MeasureImages(f.images);
+    if (!pool.ok()) return Fail(pool.status());
+    f.config.image_pool = std::move(*pool);
   }
   auto text = pol::GenerateDataset(f.config);
   if (!text.ok()) return Fail(text.status());
@@ -334,8 +400,12 @@ void RegisterPolicy(CLI::App& app, int* exit_code) {
   g->add_option("--tasks", gen->tasks, "task names, comma separated (default: M4A1's four)");
   g->add_option("--turns", gen->turns, "MIN,MAX turns per episode (default 2,5)");
   g->add_option("--mix", gen->mix, "PUBLIC,SEMI,PRIVATE shares of turns (default 0.5,0.3,0.2)");
-  g->add_option("--image-sensitivity", gen->config.image_sensitivity_mean, "mean image sensitivity")
+  g->add_option("--image-sensitivity", gen->config.image_sensitivity_mean,
+                "mean simulated image sensitivity (without --images)")
       ->capture_default_str();
+  g->add_option("--images", gen->images,
+                "folder of images (e.g. from gen-image-data): their measured sensitivity replaces "
+                "the simulated one");
   g->add_option("--refusal-rate", gen->config.local_refusal_rate, "local refusal rate")
       ->capture_default_str();
   g->add_option("--cloud-share", gen->config.behaviour_cloud_share,

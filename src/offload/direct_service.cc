@@ -16,8 +16,10 @@ class DirectService : public Service {
   Expected<ServiceResponse> Handle(const ServiceRequest& request,
                                    const backend::DeltaCallback& on_delta,
                                    const backend::CancelToken* cancel) override {
-    if (!request.image_urls.empty()) {
-      return InvalidArgument("this node's model '" + backend_->name() + "' takes no images");
+    for (const backend::Message& m : request.request.messages) {
+      if (!m.images.empty()) {
+        return InvalidArgument("this node's model '" + backend_->name() + "' takes no images");
+      }
     }
     PTMO_ASSIGN_OR_RETURN(backend::Result result,
                           backend_->Generate(request.request, on_delta, cancel));

@@ -87,6 +87,7 @@ struct Gateway::Call {
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
   PrivacyReport report;
   std::vector<privacy::Analysis> analyses;  // one per TextSlot of the original request
+  std::vector<ImageVerdict> images;         // one per image part, in request order
   std::string policy_reason;
   bool delivered_text = false;  // some text already reached the caller
   // For the audit log: each cloud attempt's destination and the exact body sent.
@@ -95,10 +96,15 @@ struct Gateway::Call {
   std::vector<std::pair<std::string, std::string>> sent;
   std::string status = "ok";
   double cost_usd = 0.0;
+  // Write-ahead audit: a failed completion of an attempt's "sending" record (the answer is
+  // then not returned: see Handle).
+  Status audit_error = Status::Ok();
 };
 
 Gateway::Gateway(GatewayOptions options, GatewayParts parts)
-    : options_(std::move(options)), parts_(std::move(parts)), vaults_(options_.vaults) {}
+    : options_(std::move(options)), parts_(std::move(parts)), vaults_(options_.vaults) {
+  if (parts_.images) image_gate_ = std::make_unique<ImageGate>(parts_.images, options_.images);
+}
 
 Expected<std::unique_ptr<Gateway>> Gateway::Create(GatewayOptions options, GatewayParts parts) {
   if (!parts.analyzer) return InvalidArgument("gateway: no privacy analyzer");
@@ -110,6 +116,9 @@ Expected<std::unique_ptr<Gateway>> Gateway::Create(GatewayOptions options, Gatew
     if (!c) return InvalidArgument("gateway: a cloud backend is null");
   }
   if (options.model_id.empty()) return InvalidArgument("gateway: model id is empty");
+  if (options.images.max_image_bytes == 0) {
+    return InvalidArgument("gateway: max_image_bytes must be positive");
+  }
   if (options.mask_mode == privacy::MaskMode::kRedact) {
     // Redaction is not restorable: answers would keep "[REDACTED_...]"; allowed, but it
     // must be asked for explicitly, which it was.
@@ -131,10 +140,15 @@ Expected<ServiceResponse> Gateway::Handle(const ServiceRequest& in,
   report.policy = parts_.policy->name() + "@" + parts_.policy->version();
   if (in.user_id.empty()) return InvalidArgument("gateway: request without a user id");
   if (in.request_id.empty()) return InvalidArgument("gateway: request without a request id");
-  if (!in.image_urls.empty()) {
-    return InvalidArgument(
-        "gateway: image content parts are not accepted by this gateway yet (the image "
-        "privacy check is not wired in); send text only");
+  // 0. Images first: a bad one refuses the request before anything is analysed or sent.
+  bool has_images = std::any_of(in.request.messages.begin(), in.request.messages.end(),
+                                [](const backend::Message& m) { return !m.images.empty(); });
+  if (has_images) {
+    if (!image_gate_) {
+      return InvalidArgument(
+          "gateway: this gateway was started without the image privacy guard; send text only");
+    }
+    PTMO_ASSIGN_OR_RETURN(call.images, image_gate_->Inspect(in.request));
   }
 
   // 1. Analyze every text of the request. Fail closed: any error means local.
@@ -168,6 +182,13 @@ Expected<ServiceResponse> Gateway::Handle(const ServiceRequest& in,
     }
     call.analyses.push_back(std::move(*a));
   }
+  // The request is as sensitive as its most sensitive text or image.
+  for (const ImageVerdict& v : call.images) {
+    level = std::max(level, v.level);
+    score = std::max(score, v.score);
+    if (v.level == Level::kPublic) continue;
+    for (const std::string& r : v.reasons) report.reasons.push_back(v.param + ": " + r);
+  }
   if (analysis_failed) level = Level::kPrivate;
   report.level = std::string(privacy::LevelName(level));
   report.score = analysis_failed ? 1.0 : score;
@@ -182,7 +203,8 @@ Expected<ServiceResponse> Gateway::Handle(const ServiceRequest& in,
   context.score = report.score;
   context.budget_remaining_fraction =
       budget->epsilon > 0 ? std::clamp(budget->remaining / budget->epsilon, 0.0, 1.0) : 0.0;
-  context.images = static_cast<int>(in.image_urls.size());
+  context.images = static_cast<int>(call.images.size());
+  for (const ImageVerdict& v : call.images) context.image_scores.push_back(v.score);
   {
     std::lock_guard lock(last_route_mu_);
     auto it = last_route_.find(in.user_id);
@@ -207,6 +229,27 @@ Expected<ServiceResponse> Gateway::Handle(const ServiceRequest& in,
   if (route != Route::kLocal && budget->exhausted) {
     force_local("privacy budget exhausted until " + std::to_string(budget->window_end));
   }
+  if (!call.images.empty() &&
+      std::all_of(call.images.begin(), call.images.end(),
+                  [](const ImageVerdict& v) { return v.action == ImageAction::kWithheld; })) {
+    // The question is about images that may not leave: only the device may answer.
+    force_local("every image must stay on the device");
+  }
+  if (route != Route::kLocal && decision.image_mask) {
+    // The policy's choice of images only narrows what the gate allows; after the check
+    // above, so a text-only cloud call stays possible.
+    for (ImageVerdict& v : call.images) {
+      if (v.action == ImageAction::kWithheld || v.index >= 32 ||
+          (*decision.image_mask >> v.index) & 1u)
+        continue;
+      v.action = ImageAction::kWithheld;
+      v.bytes.clear();
+      v.data_url.clear();
+      v.sha256.clear();
+      v.cost = 0.0;
+      v.reasons.push_back("the policy chose not to upload it");
+    }
+  }
   if (route == Route::kCloud && level == Level::kPrivate) {
     route = Route::kHybrid;
     call.policy_reason += "; PRIVATE text never leaves whole: hybrid";
@@ -218,6 +261,16 @@ Expected<ServiceResponse> Gateway::Handle(const ServiceRequest& in,
   call.decided = route;
   Expected<backend::Result> result = route == Route::kLocal ? RunLocal(call) : RunRemote(call);
   report.route = std::string(RouteName(call.route));
+  for (const ImageVerdict& v : call.images) {
+    bool uploaded = !call.sent.empty() && v.action != ImageAction::kWithheld;
+    report.images.push_back(
+        {v.index, v.param, std::string(privacy::LevelName(v.level)),
+         std::string(ImageActionName(uploaded ? v.action : ImageAction::kWithheld))});
+  }
+  if (!call.images.empty() && call.route == Route::kLocal) {
+    report.reasons.push_back(
+        "images withheld: the local model is text-only and answered without them");
+  }
   {
     std::lock_guard lock(last_route_mu_);
     if (last_route_.size() > 100000) last_route_.clear();  // bounded: a hint, not state
@@ -259,6 +312,7 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
 
   // What will be sent: a copy whose slots line up with call.analyses.
   backend::Request sent = call.original;
+  ApplyImageVerdicts(call.images, &sent);  // redacted copies in, withheld images out
   std::vector<TextSlot> slots = TextSlots(sent);
   std::vector<const privacy::Analysis*> analyses(slots.size());
   std::vector<privacy::Analysis> reanalyzed(slots.size());
@@ -296,6 +350,7 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
       if (slot.is_content && !slot.text->empty() && slot.where != "prompt") anything_left = true;
       if (slot.where == "prompt" && !slot.text->empty()) anything_left = true;
     }
+    for (const backend::Message& m : sent.messages) anything_left |= !m.images.empty();
     if (!anything_left) {
       report.fallback = "every part is PRIVATE: nothing to send";
       return RunLocal(call);
@@ -306,6 +361,12 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
   // Pseudonymize every detected span of what is sent, and note where surrogates went.
   std::string sent_text;
   std::vector<privacy::ByteRange> surrogates;
+  // The one analysis that already describes exactly `sent_text`, when there is one (see the
+  // pricing below).
+  const privacy::Analysis* sent_analysis = nullptr;
+  const std::string* sent_slot = nullptr;  // the text `sent_analysis` describes
+  size_t non_empty_slots = 0;
+  bool rewritten = kept_private > 0;
   for (size_t i = 0; i < slots.size(); ++i) {
     Expected<privacy::MaskResult> masked =
         vault->Mask(*slots[i].text, analyses[i]->spans, options_.mask_mode);
@@ -316,6 +377,12 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
     }
     *slots[i].text = std::move(masked->text);
     report.masked_spans += masked->replacements.size();
+    if (!masked->replacements.empty() || analyses[i] != &call.analyses[i]) rewritten = true;
+    if (!slots[i].text->empty()) {
+      ++non_empty_slots;
+      sent_analysis = analyses[i];
+      sent_slot = slots[i].text;
+    }
     if (!sent_text.empty()) sent_text += "\n";
     size_t base = sent_text.size();
     if (options_.mask_mode == privacy::MaskMode::kSurrogate) {
@@ -326,14 +393,25 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
     sent_text += *slots[i].text;
   }
 
-  // Charge the budget for exactly this text before it leaves.
+  // Charge the budget for exactly this text before it leaves. The cost is a function of the
+  // Analyzer's analysis of `sent_text` (privacy_cost.h). When nothing was masked or removed
+  // and a single text is sent, `sent_text` is that text byte for byte, so its first analysis
+  // is that analysis (the Analyzer is deterministic) and a second run is skipped; otherwise
+  // the sent text is analyzed again, since masking changes what the recognizers and the
+  // topic model see.
+  const bool reuse = !rewritten && non_empty_slots == 1 && sent_analysis != nullptr &&
+                     surrogates.empty() && sent_text == *sent_slot;
   Expected<privacy::PrivacyCost> cost =
-      privacy::MeasurePrivacyCost(*parts_.analyzer, sent_text, surrogates);
+      reuse ? Expected<privacy::PrivacyCost>(privacy::ComputePrivacyCost(
+                  sent_text, *sent_analysis,
+                  privacy::SensitivityClassifier(parts_.analyzer->options().classifier)))
+            : privacy::MeasurePrivacyCost(*parts_.analyzer, sent_text, surrogates);
   if (!cost.ok()) {
     report.fallback = "privacy cost of the masked text unknown (" + cost.status().message() +
                       "): answered locally";
     return RunLocal(call);
   }
+  cost->cost = CombinedPrivacyCost(cost->cost, call.images);  // uploaded images add their risk
   Expected<privacy::ChargeOutcome> charge =
       parts_.ledger->Charge(call.in.user_id, call.in.request_id, cost->cost, call.now);
   if (!charge.ok()) {
@@ -361,11 +439,46 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
     });
   }
 
+  // Write-ahead audit: each attempt's record (status "sending", the exact body) is committed
+  // before the body leaves, and completed when the attempt ends, so a process killed
+  // mid-call still leaves the record of what was sent.
+  auto complete_attempt = [&](int64_t id, const Expected<backend::Result>& r) {
+    privacy::AuditCompletion done;
+    if (r.ok()) {
+      done.status = r->finish_reason == "cancelled" ? "cancelled" : "ok";
+      done.response = r->text;  // as received (pseudonyms not yet restored)
+      if (options_.cloud_usd_per_1k_prompt_tokens > 0 ||
+          options_.cloud_usd_per_1k_completion_tokens > 0) {
+        done.cost_usd =
+            r->usage.prompt_tokens / 1000.0 * options_.cloud_usd_per_1k_prompt_tokens +
+            r->usage.completion_tokens / 1000.0 * options_.cloud_usd_per_1k_completion_tokens;
+      }
+      call.cost_usd = done.cost_usd;
+    } else {
+      done.status = (call.cancel && call.cancel->cancelled()) ? "cancelled"
+                                                              : "error: " + r.status().message();
+    }
+    done.latency_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - call.start)
+            .count();
+    Status st = parts_.audit->Complete(id, done);
+    if (!st.ok() && call.audit_error.ok()) call.audit_error = st;
+  };
+
   Expected<backend::Result> cloud = Status(StatusCode::kUnavailable, "no cloud backend");
   for (const std::shared_ptr<backend::Backend>& backend : parts_.clouds) {
     call.destination = backend->name();
     call.sent.emplace_back(call.destination,
                            backend->WireBody(sent, static_cast<bool>(call.on_delta)));
+    Expected<int64_t> audit_id = AppendSending(call);
+    if (!audit_id.ok()) {
+      // Nothing is sent without its record: this attempt never happened.
+      call.sent.pop_back();
+      cloud = Status(audit_id.status().code(), "audit log write failed, nothing was sent (" +
+                                                   audit_id.status().message() + ")");
+      break;
+    }
+    report.bytes_sent += call.sent.back().second.size();
     privacy::StreamRestorer restorer = vault->NewStreamRestorer();
     backend::DeltaCallback deliver;
     if (call.on_delta) {
@@ -377,6 +490,7 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
       };
     }
     cloud = backend->Generate(sent, deliver, call.cancel);
+    complete_attempt(*audit_id, cloud);
     if (cloud.ok()) {
       std::string tail = restorer.Finish();
       if (call.on_delta && !tail.empty()) {
@@ -405,13 +519,6 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
     }
     return RunLocal(call);
   }
-  if (options_.cloud_usd_per_1k_prompt_tokens > 0 ||
-      options_.cloud_usd_per_1k_completion_tokens > 0) {
-    call.cost_usd =
-        cloud->usage.prompt_tokens / 1000.0 * options_.cloud_usd_per_1k_prompt_tokens +
-        cloud->usage.completion_tokens / 1000.0 * options_.cloud_usd_per_1k_completion_tokens;
-  }
-
   // Restore pseudonyms in the whole answer, tool-call arguments included.
   backend::Result answer = std::move(*cloud);
   answer.text = vault->Unmask(answer.text);
@@ -438,14 +545,7 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
 }
 
 Status Gateway::WriteAudit(const Call& call, const backend::Result* result) {
-  auto to_audit_route = [](Route r) {
-    switch (r) {
-      case Route::kCloud: return privacy::AuditRoute::kCloud;
-      case Route::kHybrid: return privacy::AuditRoute::kHybrid;
-      case Route::kLocal: break;
-    }
-    return privacy::AuditRoute::kLocal;
-  };
+  (void)result;  // cloud attempts record their response when they complete
   privacy::AuditRecord record;
   record.request_id = call.in.request_id;
   record.time_ms = UnixMillis();
@@ -458,24 +558,41 @@ Status Gateway::WriteAudit(const Call& call, const backend::Result* result) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - call.start)
           .count();
   record.status = call.status;
+  if (!call.images.empty()) {
+    record.media_json = ImageAuditJson(call.images, !call.sent.empty()).dump();
+  }
   if (call.sent.empty()) {  // nothing left the device
     record.route = privacy::AuditRoute::kLocal;
     return parts_.audit->Append(record).status();
   }
-  // One row per cloud attempt, each with exactly the bytes that attempt sent.
-  record.route = to_audit_route(call.decided);
-  for (size_t i = 0; i < call.sent.size(); ++i) {
-    bool last = i + 1 == call.sent.size();
-    record.destination = call.sent[i].first;
-    record.payload = call.sent[i].second;
-    if (record.payload.empty()) record.payload = "(backend did not report its request body)";
-    record.response = (last && result) ? std::optional<std::string>(result->text) : std::nullopt;
-    record.privacy_cost = i == 0 ? call.report.privacy_cost : 0.0;
-    record.cost_usd = last ? call.cost_usd : 0.0;
-    if (!last) record.status = "error: attempt failed, tried the next cloud backend";
-    PTMO_RETURN_IF_ERROR(parts_.audit->Append(record).status());
-  }
-  return Status::Ok();
+  // Every cloud attempt already has its row (AppendSending, before its bytes left), completed
+  // when it ended; report a completion that failed.
+  return call.audit_error;
+}
+
+Expected<int64_t> Gateway::AppendSending(const Call& call) {
+  privacy::AuditRecord record;
+  record.request_id = call.in.request_id;
+  record.time_ms = UnixMillis();
+  record.user_id = call.in.user_id;
+  record.policy_name = parts_.policy->name();
+  record.policy_version = parts_.policy->version();
+  record.reasons = call.report.reasons;
+  if (!call.report.fallback.empty()) record.reasons.push_back("fallback: " + call.report.fallback);
+  record.route =
+      call.decided == Route::kHybrid ? privacy::AuditRoute::kHybrid : privacy::AuditRoute::kCloud;
+  record.destination = call.sent.back().first;
+  record.payload = call.sent.back().second;
+  if (record.payload.empty()) record.payload = "(backend did not report its request body)";
+  // The budget was charged once, for the first attempt; retries on other backends send the
+  // same text and are not charged again.
+  record.privacy_cost = call.sent.size() == 1 ? call.report.privacy_cost : 0.0;
+  record.latency_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - call.start)
+          .count();
+  if (!call.images.empty()) record.media_json = ImageAuditJson(call.images, true).dump();
+  record.status = "sending";
+  return parts_.audit->Append(record);
 }
 
 }  // namespace ptmo::offload

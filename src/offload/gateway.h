@@ -17,6 +17,11 @@
 //            an audit row records the bytes sent, the decision, reasons, latency and cost.
 // A cloud error before any text reached the caller falls back to the local model and says
 // so in PrivacyReport::fallback.
+// Images (image_url parts) are checked and decided by offload/image_gate.h before the text:
+// a bad image refuses the request (400); PUBLIC images go as they are, SEMI_SENSITIVE ones
+// only redacted, PRIVATE ones never. The request's level is the highest of its texts and
+// images; a request whose images are all withheld is answered locally (text-only model), and
+// the uploaded images' risk adds to the privacy cost (docs/budget-and-audit.md).
 #pragma once
 
 #include <memory>
@@ -27,6 +32,7 @@
 
 #include "backend/backend.h"
 #include "offload/conversation_vaults.h"
+#include "offload/image_gate.h"
 #include "offload/route_policy.h"
 #include "offload/service.h"
 #include "privacy/analyzer.h"
@@ -48,6 +54,8 @@ struct GatewayOptions {
   // Money per 1k tokens for the audit log's cost column (cloud only).
   double cloud_usd_per_1k_prompt_tokens = 0.0;
   double cloud_usd_per_1k_completion_tokens = 0.0;
+  // Image content parts: size limit, analysis and redaction options (offload/image_gate.h).
+  ImageGateOptions images;
 };
 
 struct GatewayParts {
@@ -57,6 +65,9 @@ struct GatewayParts {
   std::shared_ptr<privacy::BudgetLedger> ledger;
   std::shared_ptr<privacy::AuditLog> audit;
   std::shared_ptr<const RoutePolicy> policy;
+  // The image privacy guard (shared, thread-safe). Optional: without it, requests carrying
+  // images are refused (400).
+  std::shared_ptr<const privacy::vision::ImageAnalyzer> images;
 };
 
 class Gateway : public Service {
@@ -79,10 +90,14 @@ class Gateway : public Service {
   Expected<backend::Result> RunLocal(Call& call);
   Expected<backend::Result> RunRemote(Call& call);
   Status WriteAudit(const Call& call, const backend::Result* result);
+  // Appends the audit record of the cloud attempt in call.sent.back() with status "sending",
+  // before its bytes leave (write-ahead); the attempt completes it.
+  Expected<int64_t> AppendSending(const Call& call);
 
   GatewayOptions options_;
   GatewayParts parts_;
   ConversationVaults vaults_;
+  std::unique_ptr<ImageGate> image_gate_;  // null without parts_.images
   std::mutex last_route_mu_;
   std::unordered_map<std::string, int> last_route_;  // user id -> last route used
 };

@@ -30,8 +30,11 @@ class ThresholdPolicy : public RoutePolicy {
     Route route = routes_.for_public;
     if (context.level == privacy::Level::kSemiSensitive) route = routes_.for_semi_sensitive;
     if (context.level == privacy::Level::kPrivate) route = routes_.for_private;
-    return {route, std::string(privacy::LevelName(context.level)) + " -> " +
-                       std::string(RouteName(route)) + " (threshold policy)"};
+    RouteDecision d;
+    d.route = route;
+    d.reason = std::string(privacy::LevelName(context.level)) + " -> " +
+               std::string(RouteName(route)) + " (threshold policy)";
+    return d;
   }
 
  private:

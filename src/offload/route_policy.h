@@ -5,10 +5,12 @@
 // PRIVATE text never goes to the cloud whole (CLOUD becomes HYBRID: private parts stay here).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "privacy/core/entity.h"
 #include "util/status.h"
@@ -30,11 +32,16 @@ struct RouteContext {
   double budget_remaining_fraction = 1.0;  // privacy budget left in this window, in [0, 1]
   int previous_route = -1;  // this user's last route: 0 local, 1 cloud, 2 hybrid; -1 none yet
   int images = 0;           // image parts in the request
+  // The image guard's score in [0, 1] of each image, in request order (size == images).
+  std::vector<double> image_scores;
 };
 
 struct RouteDecision {
   Route route = Route::kLocal;
   std::string reason;  // one line for the audit log and the response's privacy object
+  // For a cloud route, which images the policy chose to upload (bit i = image i); the image
+  // gate still withholds what it must. nullopt: every image the gate lets through.
+  std::optional<uint32_t> image_mask;
 };
 
 class RoutePolicy {

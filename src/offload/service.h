@@ -16,8 +16,15 @@ struct ServiceRequest {
   std::string request_id;       // unique per request (idempotency key for budget charges)
   std::string user_id;          // the authenticated user
   std::string conversation_id;  // empty: derived from the first messages
-  backend::Request request;
-  std::vector<std::string> image_urls;  // OpenAI image_url parts (data: URLs), in order
+  backend::Request request;     // images ride on their messages (backend::Message::images)
+};
+
+// What the gateway did with one image of the request (the response's privacy.images[]).
+struct ImageReport {
+  size_t index = 0;    // the image's position among the request's images, from 0
+  std::string param;   // where the request carried it ("messages[0].content[1]")
+  std::string level;   // "PUBLIC", "SEMI_SENSITIVE", "PRIVATE"
+  std::string action;  // "sent" (as is), "redacted" (the redacted copy was sent), "withheld"
 };
 
 // How the request was handled, as reported to the caller in the response's `privacy` object.
@@ -28,10 +35,13 @@ struct PrivacyReport {
   std::string policy;  // name@version of the policy that decided
   std::vector<std::string> reasons;
   size_t masked_spans = 0;        // spans replaced by pseudonyms in what was sent
+  uint64_t bytes_sent = 0;        // request bytes sent off the device (every cloud attempt)
   double privacy_cost = 0.0;      // charged to the budget for this request
   double budget_remaining = 0.0;  // after this request
   std::string cloud_backend;      // empty when nothing left the device
   std::string fallback;           // why the chosen route was not the one used, if so
+  // One per image part, in request order.
+  std::vector<ImageReport> images;
 };
 
 struct ServiceResponse {

@@ -51,6 +51,15 @@ Status ValidateGenConfig(const GenConfig& c) {
       c.local_refusal_rate > 1 || c.noise < 0 || !(c.max_score > 0)) {
     return InvalidArgument("--cloud-share and --refusal-rate must be in [0,1], --noise >= 0");
   }
+  for (size_t i = 0; i < c.image_pool.size(); ++i) {
+    const MeasuredImage& img = c.image_pool[i];
+    if (img.name.empty())
+      return InvalidArgument("image pool entry " + std::to_string(i) + ": no name");
+    if (!(img.score >= 0.0 && img.score <= 1.0)) {
+      return InvalidArgument("image '" + img.name + "': sensitivity " + std::to_string(img.score) +
+                             " is not in [0,1]");
+    }
+  }
   return Status::Ok();
 }
 
@@ -77,12 +86,23 @@ Expected<std::string> GenerateDataset(const GenConfig& c) {
   const double p_public = c.share_public / total, p_semi = c.share_semi / total;
 
   Rng rng(c.seed);
+  // Pool draws have their own stream, so a simulated run's bytes do not change.
+  Rng pool_rng(c.seed * 0xD1B54A32D192ED03ULL + 5);
+  const int pool_size = static_cast<int>(c.image_pool.size());
   json root = json::array();
   for (int e = 0; e < c.episodes; ++e) {
     const int turns = c.min_turns + rng.UniformInt(c.max_turns - c.min_turns + 1);
     const double img_base = rng.Uniform(0.0, 2.0 * c.image_sensitivity_mean);
+    std::vector<const MeasuredImage*> images;
+    for (int i = 0; i < m && pool_size > 0; ++i) {
+      images.push_back(&c.image_pool[pool_rng.UniformInt(pool_size)]);
+    }
     json ep;
     ep["id"] = e;
+    if (!images.empty()) {
+      ep["images"] = json::array();
+      for (const MeasuredImage* img : images) ep["images"].push_back(img->name);
+    }
     ep["interactions"] = json::array();
     ep["association_score"] = json::array();
     uint32_t prev_upload = 0;
@@ -97,7 +117,8 @@ Expected<std::string> GenerateDataset(const GenConfig& c) {
                                              : rng.Uniform(0.7, 1.0);
       json sens = json::array(), assoc = json::array();
       for (int i = 0; i < m; ++i) {
-        sens.push_back(Round4(std::clamp(img_base + 0.1 * rng.Normal(), 0.0, 1.0)));
+        const double simulated = std::clamp(img_base + 0.1 * rng.Normal(), 0.0, 1.0);
+        sens.push_back(Round4(images.empty() ? simulated : images[i]->score));
         assoc.push_back(Round4(0.12 + 0.15 * tm.rel[i] + rng.Uniform(-0.03, 0.03)));
       }
       // Logged action from the behaviour policy.

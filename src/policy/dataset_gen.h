@@ -14,6 +14,11 @@
 //                         previous turn uploaded (the cloud still has them in its context)
 // Scores are clipped to [0, max_score]. Association scores grow with rel[t][i], so they carry
 // a (noisy) hint of which images help.
+//
+// Image sensitivity is simulated (a per-episode level plus noise) unless `image_pool` holds
+// images measured by the image guard (`ptmo policy gen-data --images DIR`): then each episode
+// attaches `modalities` images drawn from the pool, and every turn's image_sensitivity[i] is the
+// measured score of image i (the episode also lists the image names under "images").
 #pragma once
 
 #include <cstdint>
@@ -23,6 +28,12 @@
 #include "util/status.h"
 
 namespace ptmo::policy {
+
+// An image whose sensitivity was measured on its pixels (privacy/vision), for the generator.
+struct MeasuredImage {
+  std::string name;    // file name, recorded in the dataset; non-empty
+  double score = 0.0;  // the image guard's score in [0,1]
+};
 
 struct GenConfig {
   int episodes = 800;
@@ -39,6 +50,8 @@ struct GenConfig {
   double noise = 0.15;  // standard deviation of the score noise
   double max_score = 2.5;
   uint64_t seed = 1;
+  // Measured images; empty: simulated sensitivities (see above).
+  std::vector<MeasuredImage> image_pool;
 };
 
 // kInvalidArgument naming the field when a setting is out of range.

@@ -121,6 +121,7 @@ Status ReadLimits(const toml::table* t, const std::string& src, NodeConfig* c) {
   PTMO_RETURN_IF_ERROR(r.Get("max_tokens", &l.max_tokens));
   PTMO_RETURN_IF_ERROR(r.Get("default_max_tokens", &l.default_max_tokens));
   PTMO_RETURN_IF_ERROR(r.Get("max_messages", &l.max_messages));
+  PTMO_RETURN_IF_ERROR(r.Get("max_images", &l.max_images));
   if (l.max_tokens < 1) return r.Error("max_tokens", "must be at least 1");
   if (l.default_max_tokens < 1 || l.default_max_tokens > l.max_tokens) {
     return r.Error("default_max_tokens", "must be between 1 and max_tokens");
@@ -207,6 +208,11 @@ Status ReadGateway(const toml::table* t, const std::string& src, const std::stri
   PTMO_RETURN_IF_ERROR(ReadRoute(r, "public", &c->routes.for_public));
   PTMO_RETURN_IF_ERROR(ReadRoute(r, "semi_sensitive", &c->routes.for_semi_sensitive));
   PTMO_RETURN_IF_ERROR(ReadRoute(r, "private", &c->routes.for_private));
+  PTMO_RETURN_IF_ERROR(r.Get("images", &c->accept_images));
+  PTMO_RETURN_IF_ERROR(r.Get("max_image_bytes", &c->gateway.images.max_image_bytes));
+  if (c->gateway.images.max_image_bytes < 1) {
+    return r.Error("max_image_bytes", "must be at least 1");
+  }
   return r.CheckNoUnknownKeys();
 }
 

@@ -3,7 +3,7 @@
 //
 //   [server]  role = "edge" | "cloud", host, port, tls_cert, tls_key, max_body_bytes,
 //             max_concurrency, request_timeout_s, allow_anonymous
-//   [limits]  max_tokens, default_max_tokens, max_messages
+//   [limits]  max_tokens, default_max_tokens, max_messages, max_images (per request)
 //   [[api_keys]] user = "alice", sha256 = "<ptmo hash-key output>"
 //   [local]   model (GGUF path), id, sessions, threads, context, queue_limit, chat_template
 //   [[cloud]] name, base_url, api_key_env, api_key_optional, models, connect_timeout_s,
@@ -11,7 +11,9 @@
 //             usd_per_1k_prompt_tokens, usd_per_1k_completion_tokens
 //   [gateway] model, mask ("placeholder"|"surrogate"|"hash"|"redact"), decompose,
 //             policy ("threshold" | "learned"), policy_file (a `ptmo policy train` output),
-//             public, semi_sensitive, private (threshold routes)
+//             public, semi_sensitive, private (threshold routes), images (true: accept
+//             image_url parts, checked by the image privacy guard; false: refuse them),
+//             max_image_bytes (decoded size of one image)
 //   [privacy] budget_db, epsilon, window_s, audit_db, ner (true/false),
 //             durability ("normal" | "full")
 // Relative paths are relative to the config file's directory. docs/server.md has an example.
@@ -42,6 +44,8 @@ struct NodeConfig {
   std::string budget_db = "ptmo-budget.db";
   std::string audit_db = "ptmo-audit.db";
   bool enable_ner = true;
+  // Load the image privacy guard (OpenCV cascade + Tesseract) and accept image parts.
+  bool accept_images = true;
   // "normal": WAL commits survive a killed process (not a power cut) and cost no fsync;
   // "full": every commit is fsynced (survives power loss; ~2 ms per request more).
   std::string durability = "normal";

@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -122,6 +123,7 @@ struct HttpServer::Impl {
   std::atomic<int> inflight{0};
   std::thread thread;
   int bound_port = 0;
+  int listen_fd = -1;  // the listening socket, seen by the socket-options hook
   std::mutex stop_mu;
   std::condition_variable stop_cv;
   bool stopped = false;
@@ -176,10 +178,12 @@ struct HttpServer::Impl {
     });
   }
 
-  void RecordRoute(const offload::ServiceResponse& r, const std::string& wire_bytes_hint) {
-    (void)wire_bytes_hint;
+  void RecordRoute(const offload::ServiceResponse& r) {
     if (r.privacy) {
-      metrics.ObserveRoute(r.privacy->route, r.privacy->masked_spans, 0);
+      metrics.ObserveRoute(r.privacy->route, r.privacy->masked_spans, r.privacy->bytes_sent);
+      for (const offload::ImageReport& image : r.privacy->images) {
+        metrics.ObserveImage(image.action);
+      }
     } else {
       metrics.ObserveRoute("direct", 0, 0);
     }
@@ -212,7 +216,7 @@ struct HttpServer::Impl {
         SendError(res, ApiErrorFromStatus(r.status()));
         return;
       }
-      RecordRoute(*r, "");
+      RecordRoute(*r);
       json body = chat ? ChatCompletionBody(meta, *r) : CompletionBody(meta, *r);
       res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace),
                       "application/json");
@@ -251,7 +255,7 @@ struct HttpServer::Impl {
           if (!r.ok()) {
             write(SseEvent(ApiErrorFromStatus(r.status()).ToJson()));
           } else {
-            RecordRoute(*r, "");
+            RecordRoute(*r);
             const std::string& finish = r->result.finish_reason;
             json last = chat ? ChatChunk(meta, nullptr, nullptr, &finish)
                              : CompletionChunk(meta, "", &finish);
@@ -429,6 +433,21 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::Create(
   int workers = std::max(options.worker_threads, options.max_concurrency + 4);
   impl->http->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   impl->http->set_payload_max_length(options.max_body_bytes);
+  // Responses are written in pieces (headers, then body or SSE events): without TCP_NODELAY
+  // Nagle's algorithm holds each piece until the previous one is acknowledged.
+  impl->http->set_tcp_nodelay(true);
+  // Keep-alive connections (the gateway's cloud backends pool theirs): a connection serves
+  // up to 1000 requests and is closed after 5 s idle. Each open connection holds a worker
+  // thread, hence worker_threads > max_concurrency.
+  impl->http->set_keep_alive_max_count(1000);
+  impl->http->set_keep_alive_timeout(5);
+  // Replaces httplib's default socket options (SO_REUSEADDR is kept) to remember the
+  // listening socket: Start raises its backlog.
+  impl->http->set_socket_options([raw = impl.get()](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char*>(&yes), sizeof yes);
+    raw->listen_fd = sock;
+  });
   impl->http->set_read_timeout(std::chrono::seconds(30));
   impl->http->set_write_timeout(std::chrono::seconds(30));
   impl->options = std::move(options);
@@ -448,6 +467,14 @@ Status HttpServer::Start() {
                          std::to_string(m.options.port) + " (in use, or not allowed)");
     }
     m.bound_port = m.options.port;
+  }
+  // httplib as packaged listens with a backlog of 5: a burst of new connections (32 clients
+  // connecting at once) overflows it, the kernel drops the extra SYNs and the clients resend
+  // them after a 1 s timeout, which showed up as a p99 of ~1 s at concurrency >= 8. Calling
+  // listen() again on the listening socket raises the backlog.
+  if (m.listen_fd >= 0 && ::listen(m.listen_fd, SOMAXCONN) != 0) {
+    return Unavailable("server: cannot listen on " + m.options.host + ":" +
+                       std::to_string(m.bound_port) + " with a larger backlog");
   }
   m.thread = std::thread([&m] { m.http->listen_after_bind(); });
   // httplib's stop() is a no-op until the accept loop runs: wait for it, so a Stop() right

@@ -22,6 +22,11 @@ void Metrics::ObserveRoute(const std::string& route, uint64_t masked_spans, uint
   bytes_sent_ += bytes_sent;
 }
 
+void Metrics::ObserveImage(const std::string& action) {
+  std::lock_guard lock(mu_);
+  ++images_[action];
+}
+
 void Metrics::AddInflight(int delta) {
   std::lock_guard lock(mu_);
   inflight_ += delta;
@@ -54,6 +59,13 @@ std::string Metrics::Render() const {
       << "# TYPE ptmo_route_total counter\n";
   for (const auto& [route, n] : routes_) {
     out << "ptmo_route_total{route=\"" << route << "\"} " << n << "\n";
+  }
+  out << "# HELP ptmo_images_total Image parts of answered requests by action.\n"
+      << "# TYPE ptmo_images_total counter\n";
+  for (const char* action : {"sent", "redacted", "withheld"}) {
+    auto it = images_.find(action);
+    out << "ptmo_images_total{action=\"" << action << "\"} "
+        << (it == images_.end() ? 0 : it->second) << "\n";
   }
   out << "# HELP ptmo_masked_spans_total Sensitive spans replaced by pseudonyms before upload.\n"
       << "# TYPE ptmo_masked_spans_total counter\n"

@@ -17,6 +17,9 @@ class Metrics {
   // were masked and bytes sent off the device for it.
   void ObserveRoute(const std::string& route, uint64_t masked_spans, uint64_t bytes_sent);
   void AddInflight(int delta);
+  // One image part of an answered request by what happened to it: "sent", "redacted" or
+  // "withheld" (ptmo_images_total{action}).
+  void ObserveImage(const std::string& action);
 
   // The whole exposition text. Thread-safe, as are the Observe calls.
   std::string Render() const;
@@ -33,6 +36,7 @@ class Metrics {
   std::map<std::pair<std::string, int>, uint64_t> requests_;
   std::map<std::string, Histogram> latency_;
   std::map<std::string, uint64_t> routes_;
+  std::map<std::string, uint64_t> images_;
   uint64_t masked_spans_ = 0;
   uint64_t bytes_sent_ = 0;
   int64_t inflight_ = 0;

@@ -3,6 +3,7 @@
 #include "offload/learned_route_policy.h"
 #include "privacy/audit/audit_log.h"
 #include "privacy/budget/budget_ledger.h"
+#include "privacy/vision/image_analyzer.h"
 
 namespace ptmo::server {
 
@@ -35,6 +36,12 @@ Expected<std::unique_ptr<Node>> Node::Start(const NodeConfig& config) {
     offload::GatewayParts parts;
     parts.analyzer = shared_analyzer;
     parts.local = local_backend;
+    if (config.accept_images) {
+      // Once per node: the face cascade and a Tesseract instance (more made on demand).
+      PTMO_ASSIGN_OR_RETURN(std::unique_ptr<privacy::vision::ImageAnalyzer> images,
+                            privacy::vision::ImageAnalyzer::Create({}, shared_analyzer.get()));
+      parts.images = std::move(images);
+    }
     for (const backend::OpenAIBackendOptions& o : config.clouds) {
       PTMO_ASSIGN_OR_RETURN(std::unique_ptr<backend::OpenAIBackend> cloud,
                             backend::OpenAIBackend::Open(o));

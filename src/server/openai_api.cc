@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 namespace ptmo::server {
 namespace {
@@ -199,8 +200,10 @@ bool ParseStream(const json& doc, ParsedRequest* out, ApiError* error) {
 
 // Message content: a string, null (assistant messages with tool calls), or an array of
 // parts ({"type":"text","text"} and {"type":"image_url","image_url":{"url"}}).
+// `images_so_far` counts the request's images across messages (for limits.max_images).
 bool ParseContent(const json& content, const std::string& param, const RequestLimits& limits,
-                  std::string* text, std::vector<std::string>* images, ApiError* error) {
+                  std::string* text, std::vector<backend::ImagePart>* images, size_t* images_so_far,
+                  ApiError* error) {
   if (content.is_null()) return true;
   if (content.is_string()) {
     *text = content.get<std::string>();
@@ -236,12 +239,14 @@ bool ParseContent(const json& content, const std::string& param, const RequestLi
                             pp + ".image_url");
         return false;
       }
-      if (images->size() >= limits.max_images) {
+      if (*images_so_far >= limits.max_images) {
         *error = BadRequest(
             "Too many images: at most " + std::to_string(limits.max_images) + " per request.", pp);
         return false;
       }
-      images->push_back(url->get<std::string>());
+      ++*images_so_far;
+      // Only the gateway's image check decides what an image is (data: URL, size, format).
+      images->push_back({url->get<std::string>(), pp});
     } else {
       *error = BadRequest("Invalid '" + pp + ".type': unsupported content part type '" + type +
                               "' (expected 'text' or 'image_url').",
@@ -264,8 +269,17 @@ json ApiError::ToJson() const {
 
 ApiError ApiErrorFromStatus(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kInvalidArgument:
-      return {400, "invalid_request_error", status.message(), "", ""};
+    case StatusCode::kInvalidArgument: {
+      // "Invalid 'messages[1].content[2]': ..." names the offending field: it becomes `param`.
+      std::string param;
+      const std::string& m = status.message();
+      constexpr std::string_view kPrefix = "Invalid '";
+      if (m.compare(0, kPrefix.size(), kPrefix) == 0) {
+        size_t end = m.find('\'', kPrefix.size());
+        if (end != std::string::npos) param = m.substr(kPrefix.size(), end - kPrefix.size());
+      }
+      return {400, "invalid_request_error", m, param, ""};
+    }
     case StatusCode::kNotFound:
       return {404, "invalid_request_error", status.message(), "", "not_found"};
     case StatusCode::kPermissionDenied: return {403, "permission_error", status.message(), "", ""};
@@ -303,6 +317,7 @@ std::optional<ParsedRequest> ParseChatRequest(const std::string& body,
                         "messages");
     return std::nullopt;
   }
+  size_t images = 0;
   for (size_t i = 0; i < it->size(); ++i) {
     const json& m = (*it)[i];
     std::string param = "messages[" + std::to_string(i) + "]";
@@ -337,7 +352,7 @@ std::optional<ParsedRequest> ParseChatRequest(const std::string& body,
       return std::nullopt;
     }
     if (content != m.end() && !ParseContent(*content, param + ".content", limits, &msg.content,
-                                            &out.service.image_urls, error)) {
+                                            &msg.images, &images, error)) {
       return std::nullopt;
     }
     for (const char* key : {"tool_calls", "tool_call_id", "name"}) {
@@ -389,6 +404,16 @@ json PrivacyToJson(const offload::PrivacyReport& r) {
             {"budget_remaining", round3(r.budget_remaining)}};
   if (!r.cloud_backend.empty()) j["cloud_backend"] = r.cloud_backend;
   if (!r.fallback.empty()) j["fallback"] = r.fallback;
+  if (!r.images.empty()) {
+    json images = json::array();
+    for (const offload::ImageReport& image : r.images) {
+      images.push_back({{"index", image.index},
+                        {"param", image.param},
+                        {"level", image.level},
+                        {"action", image.action}});
+    }
+    j["images"] = std::move(images);
+  }
   return j;
 }
 

@@ -109,4 +109,39 @@ TEST_F(PolicyCliTest, BadInputsGiveOneLineErrorsNamingTheProblem) {
   EXPECT_NE(r.err.find("corrupt.policy"), std::string::npos) << r.err;
 }
 
+TEST_F(PolicyCliTest, GenDataMeasuresAFolderOfImages) {
+  const std::string images = File("images");
+  Result made = Run("gen-image-data --out " + images + " --per-kind 1 --mp1 0");
+  ASSERT_EQ(made.exit_code, 0) << made.err << made.out;
+  const std::string out = File("measured.json");
+  Result r =
+      Run("policy gen-data --episodes 6 --modalities 2 --images " + images + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("measured images"), std::string::npos) << r.err;
+  const std::string data = ReadWholeFile(out);
+  EXPECT_NE(data.find("\"images\""), std::string::npos);
+  EXPECT_NE(data.find(".png"), std::string::npos);
+}
+
+TEST_F(PolicyCliTest, GenDataImagesFolderErrorsNameTheFolder) {
+  Result missing = Run("policy gen-data --images /nonexistent-dir --out " + File("x.json"));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("/nonexistent-dir"), std::string::npos) << missing.err;
+  const std::string empty = File("empty-images");
+  std::filesystem::create_directories(empty);
+  Result none = Run("policy gen-data --images " + empty + " --out " + File("y.json"));
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.err.find("no .png"), std::string::npos) << none.err;
+  EXPECT_FALSE(std::filesystem::exists(File("x.json")));
+  EXPECT_FALSE(std::filesystem::exists(File("y.json")));
+  // A corrupt image is named, and nothing is written.
+  const std::string bad = File("bad-images");
+  std::filesystem::create_directories(bad);
+  std::ofstream(bad + "/broken.png") << "\x89PNG\r\n\x1a\nnot really";
+  Result broken = Run("policy gen-data --images " + bad + " --out " + File("z.json"));
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.err.find("broken.png"), std::string::npos) << broken.err;
+  EXPECT_FALSE(std::filesystem::exists(File("z.json")));
+}
+
 }  // namespace

@@ -97,3 +97,44 @@ test('a bad parameter is a BadRequestError naming it', async () => {
     (e) => e instanceof OpenAI.BadRequestError && e.param === 'temperature',
   );
 });
+
+// Images: the SDK's image_url content parts go through the gateway's image guard.
+const faceJpeg = process.env.PTMO_FACE_JPG;
+
+test('an image part with a face is redacted before it may leave, and reported', async () => {
+  const data = (await import('node:fs')).readFileSync(faceJpeg).toString('base64');
+  const r = await client.chat.completions.create({
+    model: 'ptmo',
+    max_tokens: 4,
+    messages: [{
+      role: 'user',
+      content: [
+        { type: 'text', text: 'Describe the scene.' },
+        { type: 'image_url', image_url: { url: `data:image/jpeg;base64,${data}` } },
+      ],
+    }],
+  });
+  assert.equal(r.object, 'chat.completion');
+  assert.equal(r.privacy.images.length, 1);
+  assert.equal(r.privacy.images[0].level, 'SEMI_SENSITIVE');
+  assert.equal(r.privacy.images[0].param, 'messages[0].content[1]');
+  // The test's cloud node serves a text-only model and refuses images; the gateway then
+  // answers locally and says so. Either way only the redacted copy was offered to it.
+  assert.ok(['redacted', 'withheld'].includes(r.privacy.images[0].action), r.privacy.images[0].action);
+});
+
+test('a remote image URL is a BadRequestError naming the part', async () => {
+  await assert.rejects(
+    client.chat.completions.create({
+      model: 'ptmo',
+      messages: [{
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } },
+        ],
+      }],
+    }),
+    (e) => e instanceof OpenAI.BadRequestError && e.param === 'messages[0].content[1]',
+  );
+});

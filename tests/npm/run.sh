@@ -71,7 +71,8 @@ for port in $CLOUD_PORT $EDGE_PORT; do
   curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$WORK"/*.log; exit 1; }
 done
 
-PTMO_URL="http://127.0.0.1:$EDGE_PORT" PTMO_KEY="$USER_KEY" node --test openai_client.test.mjs
+PTMO_URL="http://127.0.0.1:$EDGE_PORT" PTMO_KEY="$USER_KEY" \
+  PTMO_FACE_JPG="$HERE/../../data/vision/astronaut_face.jpg" node --test openai_client.test.mjs
 
 # The same API with curl: a good request, then the error cases.
 URL="http://127.0.0.1:$EDGE_PORT/v1/chat/completions"

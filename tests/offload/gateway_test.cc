@@ -293,6 +293,30 @@ TEST(LearnedRoutePolicy, MapsActionsToRoutes) {
   EXPECT_NE(cloud->Decide(c).reason.find("action"), std::string::npos);
 }
 
+TEST(LearnedRoutePolicy, ChoosesImagesFromTheirMeasuredSensitivity) {
+  policy::BaselineOptions o;  // threshold baseline: uploads images below 0.3
+  auto threshold = MakeLearnedRoutePolicy(policy::MakeThresholdPolicy(o));
+  RouteContext c;
+  c.level = privacy::Level::kPublic;
+  c.images = 3;
+  c.image_scores = {0.1, 0.9, 0.2};
+  RouteDecision d = threshold->Decide(c);
+  ASSERT_EQ(d.route, Route::kCloud) << d.reason;
+  ASSERT_TRUE(d.image_mask.has_value());
+  EXPECT_EQ(*d.image_mask, 0b101u) << d.reason;  // the 0.9 image stays on the device
+  c.image_scores = {0.8, 0.9, 0.7};
+  d = threshold->Decide(c);
+  ASSERT_EQ(d.route, Route::kCloud);
+  EXPECT_EQ(*d.image_mask, 0u) << d.reason;  // text only
+
+  auto all = MakeLearnedRoutePolicy(policy::MakeCloudPolicy(o, true));
+  c.images = 5;  // more images than the policy's 3 modalities: the extra two are not offered
+  c.image_scores = {0, 0, 0, 0, 0};
+  d = all->Decide(c);
+  EXPECT_EQ(*d.image_mask, 0b111u);
+  EXPECT_FALSE(MakeLearnedRoutePolicy(policy::MakeLocalPolicy(o))->Decide(c).image_mask);
+}
+
 TEST(LearnedRoutePolicy, UnreadableFileIsAnError) {
   auto p = LoadLearnedRoutePolicy("/nonexistent.policy");
   ASSERT_FALSE(p.ok());

@@ -19,7 +19,10 @@ class ScriptedCloud : public backend::Backend {
   std::vector<std::string> models() const override { return {"cloud-model"}; }
   std::string WireBody(const backend::Request& r, bool stream) const override {
     std::string body = stream ? "stream:" : "";
-    for (const auto& m : r.messages) body += m.role + ":" + m.content + "\n";
+    for (const auto& m : r.messages) {
+      body += m.role + ":" + m.content + "\n";
+      for (const auto& image : m.images) body += "image:" + image.url + "\n";
+    }
     if (r.prompt) body += "prompt:" + *r.prompt;
     for (const auto& m : r.messages) body += m.extra.dump();
     return body;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 #include "policy/dataset_gen.h"
@@ -166,6 +167,61 @@ TEST(DatasetGenerator, RejectsBadSettingsNamingTheFlag) {
   c.min_turns = 4;
   c.max_turns = 2;
   EXPECT_NE(GenerateDataset(c).status().message().find("--turns"), std::string::npos);
+}
+
+TEST(DatasetGenerator, MeasuredImagePoolReplacesSimulatedSensitivities) {
+  GenConfig c;
+  c.episodes = 60;
+  c.modalities = 3;
+  c.image_pool = {{"card.png", 1.0}, {"face.png", 0.55}, {"plain.png", 0.0}};
+  auto text = GenerateDataset(c);
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  auto ds = ParseDataset(*text, "gen");
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  std::set<float> seen;
+  for (const Episode& e : ds->episodes) {
+    for (size_t t = 0; t < e.turns.size(); ++t) {
+      ASSERT_EQ(e.turns[t].image_sensitivity.size(), 3u);
+      for (size_t i = 0; i < 3; ++i) {
+        seen.insert(e.turns[t].image_sensitivity[i]);
+        // The same images stay attached for the whole dialogue.
+        EXPECT_EQ(e.turns[t].image_sensitivity[i], e.turns[0].image_sensitivity[i]);
+      }
+    }
+  }
+  EXPECT_EQ(seen, (std::set<float>{0.0f, 0.55f, 1.0f}));
+  EXPECT_NE(text->find("\"images\""), std::string::npos);  // names are recorded per episode
+  EXPECT_NE(text->find("card.png"), std::string::npos);
+}
+
+TEST(DatasetGenerator, PoolLeavesEverythingButImageSensitivityUnchanged) {
+  GenConfig c;
+  c.episodes = 20;
+  auto simulated = ParseDataset(*GenerateDataset(c), "sim");
+  c.image_pool = {{"x.png", 0.4}};
+  auto measured = ParseDataset(*GenerateDataset(c), "pool");
+  ASSERT_TRUE(simulated.ok() && measured.ok());
+  ASSERT_EQ(simulated->episodes.size(), measured->episodes.size());
+  for (size_t e = 0; e < simulated->episodes.size(); ++e) {
+    const Episode& a = simulated->episodes[e];
+    const Episode& b = measured->episodes[e];
+    ASSERT_EQ(a.turns.size(), b.turns.size());
+    for (size_t t = 0; t < a.turns.size(); ++t) {
+      EXPECT_EQ(a.turns[t].action, b.turns[t].action);
+      EXPECT_EQ(a.turns[t].score, b.turns[t].score);
+      EXPECT_EQ(a.turns[t].text_score, b.turns[t].text_score);
+      EXPECT_EQ(b.turns[t].image_sensitivity[0], 0.4f);
+    }
+  }
+}
+
+TEST(DatasetGenerator, RejectsPoolImagesWithBadScoresOrNoName) {
+  GenConfig c;
+  c.image_pool = {{"a.png", 1.5}};
+  Status st = GenerateDataset(c).status();
+  EXPECT_NE(st.message().find("a.png"), std::string::npos) << st.ToString();
+  c.image_pool = {{"", 0.2}};
+  EXPECT_NE(GenerateDataset(c).status().message().find("no name"), std::string::npos);
 }
 
 }  // namespace

@@ -61,9 +61,11 @@ Status CheckAmount(double v, const char* field) {
   return Status::Ok();
 }
 
-bool IsValidStatus(std::string_view s) {
+bool IsFinalStatus(std::string_view s) {
   return s == "ok" || s == "cancelled" || (s.size() > 7 && s.substr(0, 7) == "error: ");
 }
+
+constexpr std::string_view kSending = "sending";
 
 Expected<AuditRecord> RowToRecord(const sqlite::Stmt& st, const std::string& what) {
   AuditRecord r;
@@ -137,9 +139,9 @@ Status ValidateAuditRecord(const AuditRecord& r) {
   PTMO_RETURN_IF_ERROR(CheckAmount(r.cost_usd, "cost_usd"));
   PTMO_RETURN_IF_ERROR(CheckAmount(r.privacy_cost, "privacy_cost"));
   PTMO_RETURN_IF_ERROR(CheckText(r.status, "status", true, 1 << 16));
-  if (!IsValidStatus(r.status)) {
+  if (!IsFinalStatus(r.status) && r.status != kSending) {
     return InvalidArgument(
-        "audit record: status must be 'ok', 'cancelled' or "
+        "audit record: status must be 'ok', 'cancelled', 'sending' or "
         "'error: <message>', got '" +
         r.status + "'");
   }
@@ -183,6 +185,9 @@ Status AuditLog::PrepareStatements() {
                   "policy_version, reasons, destination, payload, response, latency_ms, "
                   "cost_usd, privacy_cost, status, media) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
                   "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"));
+  PTMO_ASSIGN_OR_RETURN(complete_, db_.Prepare("UPDATE records SET status = ?2, response = ?3, "
+                                               "latency_ms = ?4, cost_usd = ?5 WHERE id = ?1 AND "
+                                               "status = 'sending'"));
   std::string all =
       std::string("SELECT ") + kColumns + " FROM records WHERE id > ?1 ORDER BY id LIMIT ?2";
   std::string user = std::string("SELECT ") + kColumns +
@@ -227,6 +232,46 @@ Expected<int64_t> AuditLog::Append(const AuditRecord& r) {
   insert_.Reset();
   PTMO_RETURN_IF_ERROR(st);
   return id;
+}
+
+Status AuditLog::Complete(int64_t id, const AuditCompletion& c) {
+  PTMO_RETURN_IF_ERROR(CheckText(c.status, "status", true, 1 << 16));
+  if (!IsFinalStatus(c.status)) {
+    return InvalidArgument(
+        "audit completion: status must be 'ok', 'cancelled' or 'error: <message>', got '" +
+        c.status + "'");
+  }
+  PTMO_RETURN_IF_ERROR(CheckAmount(c.latency_ms, "latency_ms"));
+  PTMO_RETURN_IF_ERROR(CheckAmount(c.cost_usd, "cost_usd"));
+  if (c.response && c.response->size() > kMaxBlobBytes) {
+    return ResourceExhausted("audit completion: " + std::to_string(c.response->size()) +
+                             " bytes of response, above the limit of " +
+                             std::to_string(kMaxBlobBytes));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  // One UPDATE is its own transaction; the WHERE clause makes a completed record immutable.
+  complete_.Reset();
+  PTMO_RETURN_IF_ERROR(complete_.BindInt64(1, id));
+  PTMO_RETURN_IF_ERROR(complete_.BindText(2, c.status));
+  PTMO_RETURN_IF_ERROR(c.response ? complete_.BindBlob(3, *c.response) : complete_.BindNull(3));
+  PTMO_RETURN_IF_ERROR(complete_.BindDouble(4, c.latency_ms));
+  PTMO_RETURN_IF_ERROR(complete_.BindDouble(5, c.cost_usd));
+  Status st = complete_.Run();
+  const int64_t changed = sqlite3_changes64(db_.get());
+  complete_.Reset();
+  PTMO_RETURN_IF_ERROR(st);
+  if (changed == 1) return Status::Ok();
+  // Nothing changed: tell a missing record from a completed one.
+  PTMO_ASSIGN_OR_RETURN(sqlite::Stmt find, db_.Prepare("SELECT status FROM records WHERE id = ?1"));
+  PTMO_RETURN_IF_ERROR(find.BindInt64(1, id));
+  PTMO_ASSIGN_OR_RETURN(bool row, find.Step());
+  if (!row) return NotFound(db_.what() + ": no audit record " + std::to_string(id));
+  std::string status = find.Text(0);
+  find.Reset();
+  return FailedPrecondition(db_.what() + ": audit record " + std::to_string(id) +
+                            " is already complete (status '" + status +
+                            "'); records never change "
+                            "once complete");
 }
 
 Expected<std::vector<AuditRecord>> AuditLog::Read(const AuditQuery& q) {

@@ -5,6 +5,13 @@
 // records with the same request id) and one per local-only request (with an empty payload),
 // so the log also shows what did *not* leave. Records are append-only; ids increase.
 //
+// Write-ahead: the gateway appends an outbound call's record with status "sending" *before*
+// the bytes leave (Append), and completes it once the call ended (Complete: status, response,
+// latency, money cost). That is the only change a record ever sees: Complete refuses a record
+// that is not "sending", and nothing rewrites the payload, destination, user, route, reasons
+// or privacy cost. A record still "sending" after a crash means: these bytes may have left,
+// the process died before it learned how the call ended (leakage audits count its payload).
+//
 //   PTMO_ASSIGN_OR_RETURN(auto log, AuditLog::Open("audit.db"));
 //   AuditRecord r;
 //   r.request_id = "req-42"; r.time_ms = NowMs(); r.user_id = "alice";
@@ -48,13 +55,23 @@ struct AuditRecord {
   double latency_ms = 0.0;              // >= 0
   double cost_usd = 0.0;                // >= 0
   double privacy_cost = 0.0;            // >= 0; what the budget ledger charged (privacy_cost.h)
-  std::string status = "ok";            // "ok", "cancelled", or "error: <message>"
+  // "ok", "cancelled", "error: <message>", or "sending" (written before the bytes leave;
+  // Complete replaces it with the outcome).
+  std::string status = "ok";
   // Optional JSON (object or array) describing images: hashes, what was redacted.
   std::string media_json;
 };
 
 // Checks the fields Append requires: kInvalidArgument naming the first bad field.
 Status ValidateAuditRecord(const AuditRecord& record);
+
+// How an outbound call that was recorded as "sending" ended (AuditLog::Complete).
+struct AuditCompletion {
+  std::string status = "ok";            // "ok", "cancelled" or "error: <message>"
+  std::optional<std::string> response;  // bytes received, when recorded
+  double latency_ms = 0.0;              // >= 0
+  double cost_usd = 0.0;                // >= 0
+};
 
 // Which records Read returns: ids after `after_id`, in increasing order, at most `limit`.
 struct AuditQuery {
@@ -81,6 +98,13 @@ class AuditLog {
   // processes may append to the same file.
   Expected<int64_t> Append(const AuditRecord& record);
 
+  // Records the outcome of the record `id` appended with status "sending": its status,
+  // response, latency and money cost, in one transaction. kInvalidArgument for a bad
+  // completion (status "sending" included), kNotFound when no record has that id,
+  // kFailedPrecondition when the record is not "sending" (completed records never change);
+  // storage errors as Append. Thread-safe.
+  Status Complete(int64_t id, const AuditCompletion& completion);
+
   // Up to query.limit records with id > query.after_id (and of query.user_id if set), in id
   // order. kDataLoss when a stored row is malformed. Thread-safe.
   Expected<std::vector<AuditRecord>> Read(const AuditQuery& query);
@@ -106,6 +130,7 @@ class AuditLog {
   std::mutex mu_;  // guards db_ and the statements
   sqlite::Db db_;
   sqlite::Stmt insert_;
+  sqlite::Stmt complete_;
   sqlite::Stmt read_all_;
   sqlite::Stmt read_user_;
 };

@@ -19,7 +19,11 @@ namespace {
 void CollectJsonLeaves(const nlohmann::json& j, std::vector<std::string>* out) {
   switch (j.type()) {
     case nlohmann::json::value_t::object:
-      for (auto it = j.begin(); it != j.end(); ++it) CollectJsonLeaves(it.value(), out);
+      for (auto it = j.begin(); it != j.end(); ++it) {
+        // An OpenAI image part's data: URL is image bytes (counted from media_json), not text.
+        if (it.key() == "image_url" && it.value().is_object()) continue;
+        CollectJsonLeaves(it.value(), out);
+      }
       break;
     case nlohmann::json::value_t::array:
       for (const auto& x : j) CollectJsonLeaves(x, out);
@@ -82,6 +86,26 @@ Status FindRealSpans(const Analyzer& analyzer, std::string_view text, std::vecto
   }
 }
 
+// Adds the record's images (media_json {"images":[{"level","action"}]}) to the report.
+void CountImages(const AuditRecord& r, LeakageReport* report) {
+  if (r.media_json.empty()) return;
+  auto media = nlohmann::json::parse(r.media_json, nullptr, /*allow_exceptions=*/false);
+  if (!media.is_object() || !media.contains("images") || !media["images"].is_array()) return;
+  for (const auto& image : media["images"]) {
+    if (!image.is_object()) continue;
+    std::string action = image.value("action", "");
+    if (action == "sent") {
+      ++report->images_sent;
+    } else if (action == "redacted") {
+      ++report->images_redacted;
+    } else {
+      ++report->images_withheld;
+      continue;
+    }
+    if (image.value("level", "") == "PRIVATE") ++report->private_images_uploaded;
+  }
+}
+
 }  // namespace
 
 Expected<SecretList> ParseSecrets(std::string_view contents) {
@@ -128,6 +152,7 @@ Expected<LeakageReport> AuditLeakage(AuditLog& log, const Analyzer& analyzer,
   query.user_id = options.user_id;
   Status st = log.ForEach(query, [&](const AuditRecord& r) {
     ++report.records;
+    CountImages(r, &report);
     if (r.payload.empty()) return true;
     ++report.payloads;
     report.payload_bytes += static_cast<int64_t>(r.payload.size());

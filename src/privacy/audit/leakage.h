@@ -61,9 +61,19 @@ struct LeakageReport {
   std::vector<size_t> secrets_found;       // line numbers of the secrets seen at least once
   std::vector<LeakageOffender> offenders;  // in record order, at most max_offenders
   int64_t offenders_total = 0;             // including those not listed
+  // Images, from the records' media_json (the gateway's per-image decisions): how many went
+  // as they were, redacted, or stayed on the device, and how many PRIVATE images were
+  // uploaded all the same (a leak). Image data in payloads (image_url parts) is not scanned
+  // as text: its base64 would only yield false spans.
+  int64_t images_sent = 0;
+  int64_t images_redacted = 0;
+  int64_t images_withheld = 0;
+  int64_t private_images_uploaded = 0;
 
-  // True when any payload held PII or a known secret.
-  bool leaked() const { return payloads_with_pii > 0 || payloads_with_secrets > 0; }
+  // True when any payload held PII or a known secret, or a PRIVATE image was uploaded.
+  bool leaked() const {
+    return payloads_with_pii > 0 || payloads_with_secrets > 0 || private_images_uploaded > 0;
+  }
 };
 
 struct LeakageOptions {

@@ -165,10 +165,29 @@ Status BudgetLedger::PrepareStatements() {
                                             "forgiven = 0"));
   PTMO_ASSIGN_OR_RETURN(insert_, db_.Prepare("INSERT INTO charges(user_id, request_id, at, cost, "
                                              "charged, refused) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  PTMO_ASSIGN_OR_RETURN(data_version_, db_.Prepare("PRAGMA data_version"));
   return Status::Ok();
 }
 
-Expected<double> BudgetLedger::SpentLocked(std::string_view user_id, int64_t start, int64_t end) {
+Status BudgetLedger::RevalidateCacheLocked() {
+  data_version_.Reset();
+  PTMO_ASSIGN_OR_RETURN(bool row, data_version_.Step());
+  const int64_t version = row ? data_version_.Int64(0) : -1;
+  data_version_.Reset();
+  if (version != cache_data_version_ || version < 0) spent_cache_.clear();
+  cache_data_version_ = version;
+  return Status::Ok();
+}
+
+Expected<double> BudgetLedger::SpentLocked(std::string_view user_id, int64_t start, int64_t end,
+                                           bool cached) {
+  std::string key(user_id);
+  if (cached) {
+    auto it = spent_cache_.find(key);
+    if (it != spent_cache_.end() && it->second.start == start && it->second.end == end) {
+      return it->second.spent;
+    }
+  }
   spent_.Reset();
   PTMO_RETURN_IF_ERROR(spent_.BindText(1, user_id));
   PTMO_RETURN_IF_ERROR(spent_.BindInt64(2, start));
@@ -176,15 +195,18 @@ Expected<double> BudgetLedger::SpentLocked(std::string_view user_id, int64_t sta
   PTMO_ASSIGN_OR_RETURN(bool row, spent_.Step());
   double spent = row ? spent_.Double(0) : 0.0;
   spent_.Reset();
+  if (spent_cache_.size() >= 100000) spent_cache_.clear();  // bounded: a cache, not state
+  spent_cache_[key] = {start, end, spent};
   return spent;
 }
 
-Expected<BudgetState> BudgetLedger::StateLocked(std::string_view user_id, int64_t now) {
+Expected<BudgetState> BudgetLedger::StateLocked(std::string_view user_id, int64_t now,
+                                                bool cached) {
   BudgetState s;
   s.epsilon = config_.epsilon_per_window;
   s.window_start = WindowStart(now, config_.window_seconds);
   s.window_end = s.window_start + config_.window_seconds;
-  PTMO_ASSIGN_OR_RETURN(s.spent, SpentLocked(user_id, s.window_start, s.window_end));
+  PTMO_ASSIGN_OR_RETURN(s.spent, SpentLocked(user_id, s.window_start, s.window_end, cached));
   s.remaining = std::max(0.0, s.epsilon - s.spent);
   s.exhausted = s.remaining < kBudgetExhaustedBelow;
   return s;
@@ -194,6 +216,7 @@ Expected<BudgetState> BudgetLedger::State(std::string_view user_id, int64_t now)
   PTMO_RETURN_IF_ERROR(CheckId(user_id, "user id"));
   PTMO_RETURN_IF_ERROR(CheckTime(now));
   std::lock_guard<std::mutex> lock(mu_);
+  PTMO_RETURN_IF_ERROR(RevalidateCacheLocked());
   return StateLocked(user_id, now);
 }
 
@@ -210,6 +233,8 @@ Expected<ChargeOutcome> BudgetLedger::Charge(std::string_view user_id, std::stri
   // charge between our check and our insert.
   sqlite::Transaction tx(&db_);
   PTMO_RETURN_IF_ERROR(tx.Begin());
+  // Holding the write lock: what other processes committed is visible now.
+  PTMO_RETURN_IF_ERROR(RevalidateCacheLocked());
   ChargeOutcome out;
   find_.Reset();
   PTMO_RETURN_IF_ERROR(find_.BindText(1, user_id));
@@ -242,8 +267,14 @@ Expected<ChargeOutcome> BudgetLedger::Charge(std::string_view user_id, std::stri
   PTMO_RETURN_IF_ERROR(insert_.BindInt64(6, refuse ? 1 : 0));
   PTMO_RETURN_IF_ERROR(insert_.Run());
   insert_.Reset();
-  PTMO_ASSIGN_OR_RETURN(out.state, StateLocked(user_id, now));
-  PTMO_RETURN_IF_ERROR(tx.Commit());
+  // Read back from the file (not cached: the insert changed it); this refreshes the cache.
+  Expected<BudgetState> after = StateLocked(user_id, now, /*cached=*/false);
+  Status committed = after.ok() ? tx.Commit() : after.status();
+  if (!committed.ok()) {
+    spent_cache_.clear();  // the insert is rolled back: the sum just cached is not the file's
+    return committed;
+  }
+  out.state = *after;
   return out;
 }
 
@@ -253,13 +284,14 @@ Expected<double> BudgetLedger::Reset(std::string_view user_id, int64_t now) {
   std::lock_guard<std::mutex> lock(mu_);
   sqlite::Transaction tx(&db_);
   PTMO_RETURN_IF_ERROR(tx.Begin());
-  PTMO_ASSIGN_OR_RETURN(BudgetState s, StateLocked(user_id, now));
+  PTMO_ASSIGN_OR_RETURN(BudgetState s, StateLocked(user_id, now, /*cached=*/false));
   PTMO_ASSIGN_OR_RETURN(sqlite::Stmt forgive,
                         db_.Prepare("UPDATE charges SET forgiven = 1 WHERE user_id = ?1 AND "
                                     "at >= ?2 AND at < ?3 AND forgiven = 0"));
   PTMO_RETURN_IF_ERROR(forgive.BindText(1, user_id));
   PTMO_RETURN_IF_ERROR(forgive.BindInt64(2, s.window_start));
   PTMO_RETURN_IF_ERROR(forgive.BindInt64(3, s.window_end));
+  spent_cache_.clear();
   PTMO_RETURN_IF_ERROR(forgive.Run());
   forgive.Reset();
   PTMO_RETURN_IF_ERROR(tx.Commit());
@@ -269,6 +301,7 @@ Expected<double> BudgetLedger::Reset(std::string_view user_id, int64_t now) {
 Expected<int64_t> BudgetLedger::PruneBefore(int64_t cutoff) {
   PTMO_RETURN_IF_ERROR(CheckTime(cutoff));
   std::lock_guard<std::mutex> lock(mu_);
+  spent_cache_.clear();
   PTMO_ASSIGN_OR_RETURN(sqlite::Stmt prune, db_.Prepare("DELETE FROM charges WHERE at < ?1"));
   PTMO_RETURN_IF_ERROR(prune.BindInt64(1, cutoff));
   PTMO_RETURN_IF_ERROR(prune.Run());

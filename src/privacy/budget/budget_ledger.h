@@ -28,6 +28,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "privacy/budget/sqlite_db.h"
 #include "util/status.h"
@@ -136,9 +137,14 @@ class BudgetLedger {
  private:
   BudgetLedger(std::string path, BudgetConfig config, sqlite::Db db);
   Status PrepareStatements();
-  // Sum of counted charges of `user_id` in [start, end). Caller holds mu_.
-  Expected<double> SpentLocked(std::string_view user_id, int64_t start, int64_t end);
-  Expected<BudgetState> StateLocked(std::string_view user_id, int64_t now);
+  // Sum of counted charges of `user_id` in [start, end), from the cache when `cached` and
+  // the cache holds it, else from the file (then cached). Caller holds mu_.
+  Expected<double> SpentLocked(std::string_view user_id, int64_t start, int64_t end,
+                               bool cached = true);
+  Expected<BudgetState> StateLocked(std::string_view user_id, int64_t now, bool cached = true);
+  // Drops the spend cache when another connection committed since it was filled. Caller
+  // holds mu_.
+  Status RevalidateCacheLocked();
 
   const std::string path_;
   const BudgetConfig config_;
@@ -147,6 +153,21 @@ class BudgetLedger {
   sqlite::Stmt find_;
   sqlite::Stmt spent_;
   sqlite::Stmt insert_;
+  sqlite::Stmt data_version_;
+
+  // The spend of each user's window, as the file's SUM last gave it: summing a window is an
+  // index range scan that grows with the user's charges, and a request needs the spend up to
+  // three times. An entry stays valid while no other connection commits (PRAGMA data_version)
+  // and this one changes the user's charges only through Charge, which stores the sum it
+  // reads back after its insert (and clears the cache if its commit fails); Reset and
+  // PruneBefore clear it. So a cached spend is always the number the SUM would give now.
+  struct CachedSpend {
+    int64_t start = 0;
+    int64_t end = 0;
+    double spent = 0.0;
+  };
+  std::unordered_map<std::string, CachedSpend> spent_cache_;
+  int64_t cache_data_version_ = -1;
 };
 
 }  // namespace ptmo::privacy
