@@ -133,7 +133,8 @@ class GatewayImageTest : public ::testing::Test {
     ASSERT_TRUE(audit.ok()) << audit.status().message();
     audit_ = std::move(*audit);
     parts.audit = audit_;
-    parts.policy = MakeThresholdPolicy(routes);
+    parts.policy =
+        policy_ ? policy_ : std::shared_ptr<const RoutePolicy>(MakeThresholdPolicy(routes));
     if (with_guard) parts.images = images_;
     GatewayOptions options;
     options.images = image_options;
@@ -217,7 +218,57 @@ class GatewayImageTest : public ::testing::Test {
   std::shared_ptr<CannedLocal> local_;
   std::shared_ptr<privacy::AuditLog> audit_;
   std::unique_ptr<Gateway> gateway_;
+  std::shared_ptr<const RoutePolicy> policy_;  // when set, Build uses it instead of thresholds
 };
+
+// Sends everything to the cloud with only the images in `mask` (as a learned policy's action).
+class CloudWithImagesPolicy : public RoutePolicy {
+ public:
+  explicit CloudWithImagesPolicy(uint32_t mask) : mask_(mask) {}
+  std::string name() const override { return "test-mask"; }
+  std::string version() const override { return "1"; }
+  RouteDecision Decide(const RouteContext& context) const override {
+    scores = context.image_scores;
+    RouteDecision d;
+    d.route = Route::kCloud;
+    d.reason = "test policy";
+    d.image_mask = mask_;
+    return d;
+  }
+  mutable std::vector<double> scores;  // what the gateway passed (one request at a time)
+
+ private:
+  uint32_t mask_;
+};
+
+TEST_F(GatewayImageTest, ThePolicysImageChoiceNarrowsWhatIsUploaded) {
+  auto policy = std::make_shared<CloudWithImagesPolicy>(0b10u);
+  policy_ = policy;
+  Build();
+  const std::string first = BlankPng(), second = TextPng({"Blue sky over the harbour"});
+  auto r = gateway_->Handle(Chat("Compare these", {DataUrl(first), DataUrl(second)}), {}, nullptr);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->privacy->route, "cloud");
+  ASSERT_EQ(policy->scores.size(), 2u);  // the policy saw both images' measured scores
+  ASSERT_EQ(r->privacy->images.size(), 2u);
+  EXPECT_EQ(r->privacy->images[0].action, "withheld");
+  EXPECT_EQ(r->privacy->images[1].action, "sent");
+  ASSERT_EQ(ReceivedImageCount(), 1u);
+  EXPECT_EQ(Sha256Hex(ReceivedImage(0)), Sha256Hex(second));
+  json media = MediaOfOnlyRow();
+  ASSERT_TRUE(media.is_object()) << media;
+  EXPECT_EQ(media["images"][0]["sha256"], "withheld");
+
+  // A text-only choice still goes to the cloud, without images.
+  policy_ = std::make_shared<CloudWithImagesPolicy>(0u);
+  Build();
+  const size_t before = ReceivedImageCount();
+  r = gateway_->Handle(Chat("Describe the weather", {DataUrl(first)}), {}, nullptr);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->privacy->route, "cloud");
+  EXPECT_EQ(r->privacy->images[0].action, "withheld");
+  EXPECT_EQ(ReceivedImageCount(), before);
+}
 
 TEST_F(GatewayImageTest, PublicImageIsSentByteForByte) {
   const std::string png = BlankPng();
