@@ -159,6 +159,8 @@ Status ReadCloud(const toml::table* t, const std::string& where, const std::stri
   PTMO_RETURN_IF_ERROR(r.Get("max_retries", &o.max_retries));
   PTMO_RETURN_IF_ERROR(r.GetPath("ca_file", dir, &o.ca_file));
   PTMO_RETURN_IF_ERROR(r.Get("verify_certificate", &o.verify_certificate));
+  PTMO_RETURN_IF_ERROR(r.Get("max_idle_connections", &o.max_idle_connections));
+  PTMO_RETURN_IF_ERROR(r.Get("idle_connection_timeout_s", &o.idle_connection_timeout_s));
   double in = 0, out = 0;
   PTMO_RETURN_IF_ERROR(r.Get("usd_per_1k_prompt_tokens", &in));
   PTMO_RETURN_IF_ERROR(r.Get("usd_per_1k_completion_tokens", &out));

@@ -8,6 +8,7 @@
 //   [local]   model (GGUF path), id, sessions, threads, context, queue_limit, chat_template
 //   [[cloud]] name, base_url, api_key_env, api_key_optional, models, connect_timeout_s,
 //             read_timeout_s, max_retries, ca_file, verify_certificate,
+//             max_idle_connections, idle_connection_timeout_s (keep-alive pool),
 //             usd_per_1k_prompt_tokens, usd_per_1k_completion_tokens
 //   [gateway] model, mask ("placeholder"|"surrogate"|"hash"|"redact"), decompose,
 //             policy ("threshold" | "learned"), policy_file (a `ptmo policy train` output),

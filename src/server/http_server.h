@@ -32,7 +32,9 @@ struct HttpServerOptions {
   std::vector<ApiKey> api_keys;
   // Without keys every caller is user "anonymous"; refused unless this is set.
   bool allow_anonymous = false;
-  size_t max_body_bytes = size_t(1) << 20;    // larger bodies get 413
+  // Larger bodies get 413. 12 MiB: one image at the default [gateway] max_image_bytes (8 MiB)
+  // is 10.7 MiB as base64, plus the text.
+  size_t max_body_bytes = size_t(12) << 20;
   int max_concurrency = 32;                   // more requests at once get 429
   int worker_threads = 40;                    // must exceed max_concurrency to answer the 429s
   std::chrono::seconds request_timeout{300};  // a generation running longer is cancelled

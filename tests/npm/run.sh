@@ -44,6 +44,7 @@ cat > "$WORK/edge.toml" <<TOML
 [server]
 role = "edge"
 port = $EDGE_PORT
+max_body_bytes = 1048576
 [[api_keys]]
 user = "tester"
 sha256 = "$("$PTMO" hash-key "$USER_KEY")"

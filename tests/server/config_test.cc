@@ -24,6 +24,8 @@ name = "groq"
 base_url = "https://api.groq.com/openai/v1"
 api_key_env = "GROQ_API_KEY"
 models = ["llama-3.1-8b-instant"]
+max_idle_connections = 4
+idle_connection_timeout_s = 2.5
 
 [gateway]
 mask = "surrogate"
@@ -45,6 +47,9 @@ TEST(NodeConfig, ParsesAnEdgeConfig) {
   EXPECT_EQ(c->local.model_path, "/etc/ptmo/models/edge.gguf");  // relative to the file
   ASSERT_EQ(c->clouds.size(), 1u);
   EXPECT_EQ(c->clouds[0].api_key_env, "GROQ_API_KEY");
+  EXPECT_EQ(c->clouds[0].max_idle_connections, 4);
+  EXPECT_EQ(c->clouds[0].idle_connection_timeout_s, 2.5);
+  EXPECT_EQ(c->http.max_body_bytes, size_t(12) << 20);  // the default fits an 8 MiB image
   EXPECT_EQ(c->gateway.mask_mode, privacy::MaskMode::kSurrogate);
   EXPECT_EQ(c->routes.for_private, offload::Route::kHybrid);
   EXPECT_EQ(c->budget.epsilon_per_window, 3.0);

@@ -180,6 +180,7 @@ class ImageHttpTest : public ::testing::Test {
     o.port = 0;
     o.api_keys = {{"alice", HashApiKey("sk-alice")}};
     o.limits.max_images = 3;
+    o.max_body_bytes = size_t(1) << 20;  // small, so the 413 test needs no huge body
     auto s = HttpServer::Create(o, std::shared_ptr<offload::Service>(std::move(*gw)));
     ASSERT_TRUE(s.ok()) << s.status().message();
     server_ = std::move(*s);
