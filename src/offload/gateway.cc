@@ -278,8 +278,8 @@ Expected<ServiceResponse> Gateway::Handle(const ServiceRequest& in,
   }
   if (!result.ok() && call.status == "ok") call.status = "error: " + result.status().message();
 
-  // 4. Account: one audit row per request (charges were made before sending).
-  Status audited = WriteAudit(call, result.ok() ? &*result : nullptr);
+  // 4. Account: a row for a request that sent nothing (cloud attempts wrote theirs first).
+  Status audited = WriteAudit(call);
   if (!audited.ok()) {
     // The answer is not returned without its audit record: an unaudited upload would break
     // the log's guarantee.
@@ -544,8 +544,7 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
   return answer;
 }
 
-Status Gateway::WriteAudit(const Call& call, const backend::Result* result) {
-  (void)result;  // cloud attempts record their response when they complete
+privacy::AuditRecord Gateway::AuditRecordFor(const Call& call) const {
   privacy::AuditRecord record;
   record.request_id = call.in.request_id;
   record.time_ms = UnixMillis();
@@ -557,6 +556,11 @@ Status Gateway::WriteAudit(const Call& call, const backend::Result* result) {
   record.latency_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - call.start)
           .count();
+  return record;
+}
+
+Status Gateway::WriteAudit(const Call& call) {
+  privacy::AuditRecord record = AuditRecordFor(call);
   record.status = call.status;
   if (!call.images.empty()) {
     record.media_json = ImageAuditJson(call.images, !call.sent.empty()).dump();
@@ -571,14 +575,7 @@ Status Gateway::WriteAudit(const Call& call, const backend::Result* result) {
 }
 
 Expected<int64_t> Gateway::AppendSending(const Call& call) {
-  privacy::AuditRecord record;
-  record.request_id = call.in.request_id;
-  record.time_ms = UnixMillis();
-  record.user_id = call.in.user_id;
-  record.policy_name = parts_.policy->name();
-  record.policy_version = parts_.policy->version();
-  record.reasons = call.report.reasons;
-  if (!call.report.fallback.empty()) record.reasons.push_back("fallback: " + call.report.fallback);
+  privacy::AuditRecord record = AuditRecordFor(call);
   record.route =
       call.decided == Route::kHybrid ? privacy::AuditRoute::kHybrid : privacy::AuditRoute::kCloud;
   record.destination = call.sent.back().first;
@@ -587,9 +584,6 @@ Expected<int64_t> Gateway::AppendSending(const Call& call) {
   // The budget was charged once, for the first attempt; retries on other backends send the
   // same text and are not charged again.
   record.privacy_cost = call.sent.size() == 1 ? call.report.privacy_cost : 0.0;
-  record.latency_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - call.start)
-          .count();
   if (!call.images.empty()) record.media_json = ImageAuditJson(call.images, true).dump();
   record.status = "sending";
   return parts_.audit->Append(record);

@@ -89,7 +89,10 @@ class Gateway : public Service {
   struct Call;
   Expected<backend::Result> RunLocal(Call& call);
   Expected<backend::Result> RunRemote(Call& call);
-  Status WriteAudit(const Call& call, const backend::Result* result);
+  // The fields every audit row of `call` shares (who, policy, reasons, latency so far).
+  privacy::AuditRecord AuditRecordFor(const Call& call) const;
+  // Records a request that sent nothing; cloud attempts have their own rows (AppendSending).
+  Status WriteAudit(const Call& call);
   // Appends the audit record of the cloud attempt in call.sent.back() with status "sending",
   // before its bytes leave (write-ahead); the attempt completes it.
   Expected<int64_t> AppendSending(const Call& call);
