@@ -15,15 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::CannedLocal;
 using testing::ScriptedCloud;
-
-std::shared_ptr<const privacy::Analyzer> SharedAnalyzer() {
-  static std::shared_ptr<const privacy::Analyzer> analyzer = [] {
-    auto a = privacy::Analyzer::Create({});
-    EXPECT_TRUE(a.ok()) << a.status().message();
-    return std::shared_ptr<const privacy::Analyzer>(std::move(*a));
-  }();
-  return analyzer;
-}
+using testing::SharedAnalyzer;
 
 class GatewayTest : public ::testing::Test {
  protected:

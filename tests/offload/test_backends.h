@@ -2,11 +2,15 @@
 // answers by a rule, and a canned "local" model. Neither runs a real model.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "backend/backend.h"
+#include "privacy/analyzer.h"
 
 namespace ptmo::offload::testing {
 
@@ -91,5 +95,15 @@ class CannedLocal : public backend::Backend {
   std::vector<backend::Request> received;
   std::mutex mu_;
 };
+
+// One default text analyzer shared by the tests of a binary (building one loads the models).
+inline std::shared_ptr<const privacy::Analyzer> SharedAnalyzer() {
+  static std::shared_ptr<const privacy::Analyzer> analyzer = [] {
+    auto a = privacy::Analyzer::Create({});
+    EXPECT_TRUE(a.ok()) << a.status().message();
+    return std::shared_ptr<const privacy::Analyzer>(std::move(*a));
+  }();
+  return analyzer;
+}
 
 }  // namespace ptmo::offload::testing
