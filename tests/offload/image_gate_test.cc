@@ -3,13 +3,13 @@
 #include "offload/image_gate.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "offload/gateway.h"
 #include "offload/test_backends.h"
+#include "offload/test_images.h"
 #include "privacy/vision/data_url.h"
 #include "privacy/vision/image_decode.h"
 #include "privacy/vision/metadata.h"
@@ -25,8 +25,11 @@ using nlohmann::json;
 using testing::CannedLocal;
 using testing::ScriptedCloud;
 
-std::string DataUrl(const std::string& bytes, const std::string& type = "image/png") {
-  return "data:" + type + ";base64," + Base64Encode(bytes);
+using testing::BlankPng;
+using testing::SharedImageGuard;
+
+std::string DataUrl(const std::string& bytes, std::string_view type = "image/png") {
+  return testing::ImageDataUrl(bytes, type);
 }
 
 // --- Pure helpers (no image analysis) ---
@@ -90,14 +93,9 @@ TEST(ImageGateHelpers, ImagesWithoutVerdictsAreDroppedFailClosed) {
 class GatewayImageTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    privacy::AnalyzerOptions o;
-    o.enable_ner = false;  // rules only: fast, no model file needed
-    auto text = privacy::Analyzer::Create(o);
-    ASSERT_TRUE(text.ok()) << text.status().message();
-    text_ = std::shared_ptr<const privacy::Analyzer>(std::move(*text));
-    auto image = vision::ImageAnalyzer::Create({}, text_.get());
-    ASSERT_TRUE(image.ok()) << image.status().message();
-    images_ = std::shared_ptr<const vision::ImageAnalyzer>(std::move(*image));
+    ASSERT_TRUE(SharedImageGuard().images);
+    text_ = SharedImageGuard().text;
+    images_ = SharedImageGuard().images;
     auto font = vision::TextRenderer::Create(vision::kDejaVuSans);
     ASSERT_TRUE(font.ok()) << font.status().message();
     font_ = std::shared_ptr<const vision::TextRenderer>(std::move(*font));
@@ -109,11 +107,7 @@ class GatewayImageTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ptmo_image_gate_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing::FreshTestDir("ptmo_image_gate_test");
     Build();
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -157,10 +151,6 @@ class GatewayImageTest : public ::testing::Test {
     return r;
   }
 
-  static std::string BlankPng() {
-    cv::Mat img(60, 80, CV_8UC3, cv::Scalar(200, 220, 240));
-    return *vision::EncodeImage(img, vision::ImageFormat::kPng);
-  }
   // White image with `lines` drawn at 24 px (readable by the OCR).
   static std::string TextPng(const std::vector<std::string>& lines) {
     cv::Mat img(int(lines.size()) * 40 + 30, 520, CV_8UC3, cv::Scalar(255, 255, 255));

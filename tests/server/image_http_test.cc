@@ -4,7 +4,6 @@
 // guard and scripted backends; images are tiny and few (OCR costs ~100 ms each).
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -13,6 +12,7 @@
 #include "offload/gateway.h"
 #include "offload/image_gate.h"
 #include "offload/test_backends.h"
+#include "offload/test_images.h"
 #include "privacy/vision/image_decode.h"
 #include "server/config.h"
 #include "server/http_server.h"
@@ -25,12 +25,10 @@ namespace fs = std::filesystem;
 namespace vision = privacy::vision;
 using nlohmann::json;
 
-std::string BlankPng() {
-  cv::Mat img(40, 50, CV_8UC3, cv::Scalar(30, 160, 90));
-  return *vision::EncodeImage(img, vision::ImageFormat::kPng);
-}
+using offload::testing::BlankPng;
+
 std::string PngUrl(const std::string& bytes) {
-  return "data:image/png;base64," + offload::Base64Encode(bytes);
+  return offload::testing::ImageDataUrl(bytes);
 }
 json ImagePart(const std::string& url) {
   return {{"type", "image_url"}, {"image_url", {{"url", url}}}};
@@ -141,14 +139,9 @@ TEST(ImageConfig, ImageKeysAreReadAndCheckedStrictly) {
 class ImageHttpTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    privacy::AnalyzerOptions o;
-    o.enable_ner = false;
-    auto text = privacy::Analyzer::Create(o);
-    ASSERT_TRUE(text.ok()) << text.status().message();
-    text_ = std::shared_ptr<const privacy::Analyzer>(std::move(*text));
-    auto image = vision::ImageAnalyzer::Create({}, text_.get());
-    ASSERT_TRUE(image.ok()) << image.status().message();
-    images_ = std::shared_ptr<const vision::ImageAnalyzer>(std::move(*image));
+    ASSERT_TRUE(offload::testing::SharedImageGuard().images);
+    text_ = offload::testing::SharedImageGuard().text;
+    images_ = offload::testing::SharedImageGuard().images;
   }
   static void TearDownTestSuite() {
     images_.reset();
@@ -156,11 +149,7 @@ class ImageHttpTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ptmo_image_http_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = offload::testing::FreshTestDir("ptmo_image_http_test");
     cloud_ = std::make_shared<offload::testing::ScriptedCloud>();
     offload::GatewayParts parts;
     parts.analyzer = text_;
