@@ -301,8 +301,31 @@ Expected<backend::Result> Gateway::RunLocal(Call& call) {
   return parts_.local->Generate(call.original, deliver, call.cancel);
 }
 
+// What a remote call sends, built step by step by RunRemote's helpers. Built in place (the
+// slots point into `request`, so it must not move).
+struct Gateway::Outgoing {
+  explicit Outgoing(const backend::Request& original) : request(original) {}
+  Outgoing(const Outgoing&) = delete;
+  Outgoing& operator=(const Outgoing&) = delete;
+
+  backend::Request request;  // the copy that is rewritten and sent
+  std::vector<TextSlot> slots;
+  // Per slot, the analysis that describes the slot's text before masking: the caller's
+  // analysis, or `reanalyzed[i]` when decomposition changed the text.
+  std::vector<const privacy::Analysis*> analyses;
+  std::vector<privacy::Analysis> reanalyzed;
+  size_t kept_private = 0;  // PRIVATE parts the hybrid route kept on the device
+  // After masking: every slot's text joined by newlines, and where surrogates are in it.
+  std::string text;
+  std::vector<privacy::ByteRange> surrogates;
+  bool rewritten = false;  // some slot's text differs from what the caller sent
+  // The one analysis that already describes exactly `text`, when there is one (see Charge).
+  const privacy::Analysis* text_analysis = nullptr;
+  const std::string* text_slot = nullptr;
+  size_t non_empty_slots = 0;
+};
+
 Expected<backend::Result> Gateway::RunRemote(Call& call) {
-  PrivacyReport& report = call.report;
   const bool hybrid = call.route == Route::kHybrid;
   std::string conversation = call.in.conversation_id;
   if (conversation.empty()) {
@@ -310,128 +333,20 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
   }
   std::shared_ptr<privacy::Vault> vault = vaults_.Get(call.in.user_id, conversation);
 
-  // What will be sent: a copy whose slots line up with call.analyses.
-  backend::Request sent = call.original;
-  ApplyImageVerdicts(call.images, &sent);  // redacted copies in, withheld images out
-  std::vector<TextSlot> slots = TextSlots(sent);
-  std::vector<const privacy::Analysis*> analyses(slots.size());
-  std::vector<privacy::Analysis> reanalyzed(slots.size());
-  size_t kept_private = 0;
-  for (size_t i = 0; i < slots.size(); ++i) {
-    analyses[i] = &call.analyses[i];
-    if (!hybrid || !slots[i].is_content || call.analyses[i].level != Level::kPrivate) continue;
-    // Hybrid: this text's PRIVATE parts stay on the device.
-    Expected<std::vector<privacy::Part>> parts =
-        privacy::Decompose(*parts_.analyzer, *slots[i].text, options_.decompose);
-    if (!parts.ok()) {
-      report.fallback = "decomposition failed (" + parts.status().message() + ")";
-      return RunLocal(call);
-    }
-    std::vector<std::string> keep;
-    for (const privacy::Part& p : *parts) {
-      if (p.analysis.level == Level::kPrivate) {
-        ++kept_private;
-      } else {
-        keep.push_back(p.text);
-      }
-    }
-    *slots[i].text = Join(keep, " ");
-    Expected<privacy::Analysis> again = parts_.analyzer->Analyze(*slots[i].text);
-    if (!again.ok()) {
-      report.fallback = "analysis failed after decomposition (fail closed)";
-      return RunLocal(call);
-    }
-    reanalyzed[i] = std::move(*again);
-    analyses[i] = &reanalyzed[i];
-  }
-  if (hybrid) {
-    bool anything_left = false;
-    for (const TextSlot& slot : slots) {
-      if (slot.is_content && !slot.text->empty() && slot.where != "prompt") anything_left = true;
-      if (slot.where == "prompt" && !slot.text->empty()) anything_left = true;
-    }
-    for (const backend::Message& m : sent.messages) anything_left |= !m.images.empty();
-    if (!anything_left) {
-      report.fallback = "every part is PRIVATE: nothing to send";
-      return RunLocal(call);
-    }
-    report.reasons.push_back(std::to_string(kept_private) + " PRIVATE part(s) kept on the device");
-  }
-
-  // Pseudonymize every detected span of what is sent, and note where surrogates went.
-  std::string sent_text;
-  std::vector<privacy::ByteRange> surrogates;
-  // The one analysis that already describes exactly `sent_text`, when there is one (see the
-  // pricing below).
-  const privacy::Analysis* sent_analysis = nullptr;
-  const std::string* sent_slot = nullptr;  // the text `sent_analysis` describes
-  size_t non_empty_slots = 0;
-  bool rewritten = kept_private > 0;
-  for (size_t i = 0; i < slots.size(); ++i) {
-    Expected<privacy::MaskResult> masked =
-        vault->Mask(*slots[i].text, analyses[i]->spans, options_.mask_mode);
-    if (!masked.ok()) {
-      report.fallback = "masking " + slots[i].where + " failed (" + masked.status().message() +
-                        "): answered locally";
-      return RunLocal(call);
-    }
-    *slots[i].text = std::move(masked->text);
-    report.masked_spans += masked->replacements.size();
-    if (!masked->replacements.empty() || analyses[i] != &call.analyses[i]) rewritten = true;
-    if (!slots[i].text->empty()) {
-      ++non_empty_slots;
-      sent_analysis = analyses[i];
-      sent_slot = slots[i].text;
-    }
-    if (!sent_text.empty()) sent_text += "\n";
-    size_t base = sent_text.size();
-    if (options_.mask_mode == privacy::MaskMode::kSurrogate) {
-      for (const privacy::Replacement& r : masked->replacements) {
-        surrogates.push_back({base + r.masked_begin, base + r.masked_end});
-      }
-    }
-    sent_text += *slots[i].text;
-  }
-
-  // Charge the budget for exactly this text before it leaves. The cost is a function of the
-  // Analyzer's analysis of `sent_text` (privacy_cost.h). When nothing was masked or removed
-  // and a single text is sent, `sent_text` is that text byte for byte, so its first analysis
-  // is that analysis (the Analyzer is deterministic) and a second run is skipped; otherwise
-  // the sent text is analyzed again, since masking changes what the recognizers and the
-  // topic model see.
-  const bool reuse = !rewritten && non_empty_slots == 1 && sent_analysis != nullptr &&
-                     surrogates.empty() && sent_text == *sent_slot;
-  Expected<privacy::PrivacyCost> cost =
-      reuse ? Expected<privacy::PrivacyCost>(privacy::ComputePrivacyCost(
-                  sent_text, *sent_analysis,
-                  privacy::SensitivityClassifier(parts_.analyzer->options().classifier)))
-            : privacy::MeasurePrivacyCost(*parts_.analyzer, sent_text, surrogates);
-  if (!cost.ok()) {
-    report.fallback = "privacy cost of the masked text unknown (" + cost.status().message() +
-                      "): answered locally";
-    return RunLocal(call);
-  }
-  cost->cost = CombinedPrivacyCost(cost->cost, call.images);  // uploaded images add their risk
-  Expected<privacy::ChargeOutcome> charge =
-      parts_.ledger->Charge(call.in.user_id, call.in.request_id, cost->cost, call.now);
-  if (!charge.ok()) {
-    report.fallback =
-        "privacy budget ledger unavailable (" + charge.status().message() + "): answered locally";
-    return RunLocal(call);
-  }
-  report.budget_remaining = charge->state.remaining;
-  if (charge->decision != privacy::ChargeDecision::kCharged) {
-    report.fallback = "privacy budget: this request costs " + std::to_string(cost->cost) +
-                      ", only " + std::to_string(charge->state.remaining) +
-                      " remains in the window: answered locally";
-    return RunLocal(call);
-  }
-  report.privacy_cost = charge->charged;
+  // Each step either succeeds or sets report.fallback, and the request is answered locally.
+  Outgoing out(call.original);
+  ApplyImageVerdicts(call.images, &out.request);  // redacted copies in, withheld images out
+  out.slots = TextSlots(out.request);
+  out.analyses.resize(out.slots.size());
+  out.reanalyzed.resize(out.slots.size());
+  for (size_t i = 0; i < out.slots.size(); ++i) out.analyses[i] = &call.analyses[i];
+  if (hybrid && !KeepPrivatePartsLocal(call, out)) return RunLocal(call);
+  if (!MaskOutgoing(call, *vault, out) || !ChargeOutgoing(call, out)) return RunLocal(call);
 
   // Hybrid with parts kept back: the local model answers the original request meanwhile.
   // (A hybrid request that lost nothing to decomposition is answered by the masked cloud
   // call alone.)
-  const bool with_local_part = hybrid && kept_private > 0;
+  const bool with_local_part = hybrid && out.kept_private > 0;
   std::future<Expected<backend::Result>> local;
   if (with_local_part) {
     local = std::async(std::launch::async, [this, &call] {
@@ -439,32 +354,160 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
     });
   }
 
+  Expected<backend::Result> cloud = SendToClouds(call, *vault, out.request);
+  if (!cloud.ok()) {
+    call.status = "error: " + cloud.status().message();
+    if (call.delivered_text || (call.cancel && call.cancel->cancelled())) {
+      if (local.valid()) local.wait();
+      return cloud.status();
+    }
+    call.report.fallback = "cloud '" + call.destination + "' failed (" + cloud.status().message() +
+                           "): answered locally";
+    call.route = Route::kLocal;
+    if (local.valid()) {
+      Expected<backend::Result> l = local.get();
+      if (l.ok() && call.on_delta && !l->text.empty()) call.on_delta(l->text);
+      return l;
+    }
+    return RunLocal(call);
+  }
+  backend::Result answer = RestoreAnswer(*vault, std::move(*cloud));
+  if (!with_local_part) return answer;
+
+  // Aggregate: cloud answer, separator, local answer.
+  Expected<backend::Result> l = local.get();
+  if (!l.ok()) {
+    call.report.fallback = "local part failed (" + l.status().message() + "): cloud answer only";
+    return answer;
+  }
+  std::string addition = options_.hybrid_separator + l->text;
+  if (call.on_delta && !l->text.empty()) call.on_delta(addition);
+  answer.text += addition;
+  answer.message = json{{"role", "assistant"}, {"content", answer.text}};
+  answer.usage.prompt_tokens += l->usage.prompt_tokens;
+  answer.usage.completion_tokens += l->usage.completion_tokens;
+  return answer;
+}
+
+bool Gateway::KeepPrivatePartsLocal(Call& call, Outgoing& out) {
+  for (size_t i = 0; i < out.slots.size(); ++i) {
+    TextSlot& slot = out.slots[i];
+    if (!slot.is_content || call.analyses[i].level != Level::kPrivate) continue;
+    Expected<std::vector<privacy::Part>> parts =
+        privacy::Decompose(*parts_.analyzer, *slot.text, options_.decompose);
+    if (!parts.ok()) {
+      call.report.fallback = "decomposition failed (" + parts.status().message() + ")";
+      return false;
+    }
+    std::vector<std::string> keep;
+    for (const privacy::Part& p : *parts) {
+      if (p.analysis.level == Level::kPrivate) {
+        ++out.kept_private;
+      } else {
+        keep.push_back(p.text);
+      }
+    }
+    *slot.text = Join(keep, " ");
+    Expected<privacy::Analysis> again = parts_.analyzer->Analyze(*slot.text);
+    if (!again.ok()) {
+      call.report.fallback = "analysis failed after decomposition (fail closed)";
+      return false;
+    }
+    out.reanalyzed[i] = std::move(*again);
+    out.analyses[i] = &out.reanalyzed[i];
+  }
+  bool anything_left = false;
+  for (const TextSlot& slot : out.slots) {
+    if (slot.is_content && !slot.text->empty() && slot.where != "prompt") anything_left = true;
+    if (slot.where == "prompt" && !slot.text->empty()) anything_left = true;
+  }
+  for (const backend::Message& m : out.request.messages) anything_left |= !m.images.empty();
+  if (!anything_left) {
+    call.report.fallback = "every part is PRIVATE: nothing to send";
+    return false;
+  }
+  call.report.reasons.push_back(std::to_string(out.kept_private) +
+                                " PRIVATE part(s) kept on the device");
+  return true;
+}
+
+bool Gateway::MaskOutgoing(Call& call, privacy::Vault& vault, Outgoing& out) {
+  out.rewritten = out.kept_private > 0;
+  for (size_t i = 0; i < out.slots.size(); ++i) {
+    TextSlot& slot = out.slots[i];
+    Expected<privacy::MaskResult> masked =
+        vault.Mask(*slot.text, out.analyses[i]->spans, options_.mask_mode);
+    if (!masked.ok()) {
+      call.report.fallback =
+          "masking " + slot.where + " failed (" + masked.status().message() + "): answered locally";
+      return false;
+    }
+    *slot.text = std::move(masked->text);
+    call.report.masked_spans += masked->replacements.size();
+    if (!masked->replacements.empty() || out.analyses[i] != &call.analyses[i]) {
+      out.rewritten = true;
+    }
+    if (!slot.text->empty()) {
+      ++out.non_empty_slots;
+      out.text_analysis = out.analyses[i];
+      out.text_slot = slot.text;
+    }
+    if (!out.text.empty()) out.text += "\n";
+    size_t base = out.text.size();
+    if (options_.mask_mode == privacy::MaskMode::kSurrogate) {
+      for (const privacy::Replacement& r : masked->replacements) {
+        out.surrogates.push_back({base + r.masked_begin, base + r.masked_end});
+      }
+    }
+    out.text += *slot.text;
+  }
+  return true;
+}
+
+bool Gateway::ChargeOutgoing(Call& call, const Outgoing& out) {
+  // Charge the budget for exactly this text before it leaves. The cost is a function of the
+  // Analyzer's analysis of `out.text` (privacy_cost.h). When nothing was masked or removed
+  // and a single text is sent, `out.text` is that text byte for byte, so its first analysis
+  // is that analysis (the Analyzer is deterministic) and a second run is skipped; otherwise
+  // the sent text is analyzed again, since masking changes what the recognizers and the
+  // topic model see.
+  PrivacyReport& report = call.report;
+  const bool reuse = !out.rewritten && out.non_empty_slots == 1 && out.text_analysis != nullptr &&
+                     out.surrogates.empty() && out.text == *out.text_slot;
+  Expected<privacy::PrivacyCost> cost =
+      reuse ? Expected<privacy::PrivacyCost>(privacy::ComputePrivacyCost(
+                  out.text, *out.text_analysis,
+                  privacy::SensitivityClassifier(parts_.analyzer->options().classifier)))
+            : privacy::MeasurePrivacyCost(*parts_.analyzer, out.text, out.surrogates);
+  if (!cost.ok()) {
+    report.fallback = "privacy cost of the masked text unknown (" + cost.status().message() +
+                      "): answered locally";
+    return false;
+  }
+  cost->cost = CombinedPrivacyCost(cost->cost, call.images);  // uploaded images add their risk
+  Expected<privacy::ChargeOutcome> charge =
+      parts_.ledger->Charge(call.in.user_id, call.in.request_id, cost->cost, call.now);
+  if (!charge.ok()) {
+    report.fallback =
+        "privacy budget ledger unavailable (" + charge.status().message() + "): answered locally";
+    return false;
+  }
+  report.budget_remaining = charge->state.remaining;
+  if (charge->decision != privacy::ChargeDecision::kCharged) {
+    report.fallback = "privacy budget: this request costs " + std::to_string(cost->cost) +
+                      ", only " + std::to_string(charge->state.remaining) +
+                      " remains in the window: answered locally";
+    return false;
+  }
+  report.privacy_cost = charge->charged;
+  return true;
+}
+
+Expected<backend::Result> Gateway::SendToClouds(Call& call, privacy::Vault& vault,
+                                                const backend::Request& sent) {
   // Write-ahead audit: each attempt's record (status "sending", the exact body) is committed
   // before the body leaves, and completed when the attempt ends, so a process killed
   // mid-call still leaves the record of what was sent.
-  auto complete_attempt = [&](int64_t id, const Expected<backend::Result>& r) {
-    privacy::AuditCompletion done;
-    if (r.ok()) {
-      done.status = r->finish_reason == "cancelled" ? "cancelled" : "ok";
-      done.response = r->text;  // as received (pseudonyms not yet restored)
-      if (options_.cloud_usd_per_1k_prompt_tokens > 0 ||
-          options_.cloud_usd_per_1k_completion_tokens > 0) {
-        done.cost_usd =
-            r->usage.prompt_tokens / 1000.0 * options_.cloud_usd_per_1k_prompt_tokens +
-            r->usage.completion_tokens / 1000.0 * options_.cloud_usd_per_1k_completion_tokens;
-      }
-      call.cost_usd = done.cost_usd;
-    } else {
-      done.status = (call.cancel && call.cancel->cancelled()) ? "cancelled"
-                                                              : "error: " + r.status().message();
-    }
-    done.latency_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - call.start)
-            .count();
-    Status st = parts_.audit->Complete(id, done);
-    if (!st.ok() && call.audit_error.ok()) call.audit_error = st;
-  };
-
   Expected<backend::Result> cloud = Status(StatusCode::kUnavailable, "no cloud backend");
   for (const std::shared_ptr<backend::Backend>& backend : parts_.clouds) {
     call.destination = backend->name();
@@ -478,8 +521,8 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
                                                    audit_id.status().message() + ")");
       break;
     }
-    report.bytes_sent += call.sent.back().second.size();
-    privacy::StreamRestorer restorer = vault->NewStreamRestorer();
+    call.report.bytes_sent += call.sent.back().second.size();
+    privacy::StreamRestorer restorer = vault.NewStreamRestorer();
     backend::DeltaCallback deliver;
     if (call.on_delta) {
       deliver = [&](std::string_view d) {
@@ -490,7 +533,7 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
       };
     }
     cloud = backend->Generate(sent, deliver, call.cancel);
-    complete_attempt(*audit_id, cloud);
+    CompleteAttempt(call, *audit_id, cloud);
     if (cloud.ok()) {
       std::string tail = restorer.Finish();
       if (call.on_delta && !tail.empty()) {
@@ -501,46 +544,42 @@ Expected<backend::Result> Gateway::RunRemote(Call& call) {
     }
     if (call.delivered_text || (call.cancel && call.cancel->cancelled())) break;
   }
-  report.cloud_backend = call.destination;
+  call.report.cloud_backend = call.destination;
+  return cloud;
+}
 
-  if (!cloud.ok()) {
-    call.status = "error: " + cloud.status().message();
-    if (call.delivered_text || (call.cancel && call.cancel->cancelled())) {
-      if (local.valid()) local.wait();
-      return cloud.status();
+void Gateway::CompleteAttempt(Call& call, int64_t audit_id,
+                              const Expected<backend::Result>& result) {
+  privacy::AuditCompletion done;
+  if (result.ok()) {
+    done.status = result->finish_reason == "cancelled" ? "cancelled" : "ok";
+    done.response = result->text;  // as received (pseudonyms not yet restored)
+    if (options_.cloud_usd_per_1k_prompt_tokens > 0 ||
+        options_.cloud_usd_per_1k_completion_tokens > 0) {
+      done.cost_usd =
+          result->usage.prompt_tokens / 1000.0 * options_.cloud_usd_per_1k_prompt_tokens +
+          result->usage.completion_tokens / 1000.0 * options_.cloud_usd_per_1k_completion_tokens;
     }
-    report.fallback = "cloud '" + call.destination + "' failed (" + cloud.status().message() +
-                      "): answered locally";
-    call.route = Route::kLocal;
-    if (local.valid()) {
-      Expected<backend::Result> l = local.get();
-      if (l.ok() && call.on_delta && !l->text.empty()) call.on_delta(l->text);
-      return l;
-    }
-    return RunLocal(call);
+    call.cost_usd = done.cost_usd;
+  } else {
+    done.status = (call.cancel && call.cancel->cancelled()) ? "cancelled"
+                                                            : "error: " + result.status().message();
   }
-  // Restore pseudonyms in the whole answer, tool-call arguments included.
-  backend::Result answer = std::move(*cloud);
-  answer.text = vault->Unmask(answer.text);
+  done.latency_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - call.start)
+          .count();
+  Status st = parts_.audit->Complete(audit_id, done);
+  if (!st.ok() && call.audit_error.ok()) call.audit_error = st;
+}
+
+// Restores pseudonyms in the whole answer, tool-call arguments included.
+backend::Result Gateway::RestoreAnswer(const privacy::Vault& vault, backend::Result answer) const {
+  answer.text = vault.Unmask(answer.text);
   if (!answer.message.empty()) {
-    json restored = json::parse(vault->UnmaskJson(answer.message.dump()), nullptr, false);
+    json restored = json::parse(vault.UnmaskJson(answer.message.dump()), nullptr, false);
     answer.message = restored.is_discarded() ? json{{"role", "assistant"}, {"content", answer.text}}
                                              : std::move(restored);
   }
-  if (!with_local_part) return answer;
-
-  // Aggregate: cloud answer, separator, local answer.
-  Expected<backend::Result> l = local.get();
-  if (!l.ok()) {
-    report.fallback = "local part failed (" + l.status().message() + "): cloud answer only";
-    return answer;
-  }
-  std::string addition = options_.hybrid_separator + l->text;
-  if (call.on_delta && !l->text.empty()) call.on_delta(addition);
-  answer.text += addition;
-  answer.message = json{{"role", "assistant"}, {"content", answer.text}};
-  answer.usage.prompt_tokens += l->usage.prompt_tokens;
-  answer.usage.completion_tokens += l->usage.completion_tokens;
   return answer;
 }
 

@@ -88,7 +88,24 @@ class Gateway : public Service {
   Gateway(GatewayOptions options, GatewayParts parts);
   struct Call;
   Expected<backend::Result> RunLocal(Call& call);
+  // The cloud and hybrid routes: prepare what is sent, charge for it, send, restore. Falls
+  // back to RunLocal (with report.fallback saying why) when a step before sending fails.
   Expected<backend::Result> RunRemote(Call& call);
+  // RunRemote's steps. The bool ones return false after setting report.fallback.
+  struct Outgoing;
+  // Hybrid: removes each PRIVATE text's PRIVATE parts from what is sent.
+  bool KeepPrivatePartsLocal(Call& call, Outgoing& out);
+  // Pseudonymizes every detected span of what is sent (in `vault`) and joins the texts.
+  bool MaskOutgoing(Call& call, privacy::Vault& vault, Outgoing& out);
+  // Prices exactly the text (and images) that will leave and charges the user's budget.
+  bool ChargeOutgoing(Call& call, const Outgoing& out);
+  // Tries the cloud backends in order, each attempt audited write-ahead; streams the
+  // restored answer to the caller.
+  Expected<backend::Result> SendToClouds(Call& call, privacy::Vault& vault,
+                                         const backend::Request& sent);
+  // Completes an attempt's "sending" audit record with its outcome.
+  void CompleteAttempt(Call& call, int64_t audit_id, const Expected<backend::Result>& result);
+  backend::Result RestoreAnswer(const privacy::Vault& vault, backend::Result answer) const;
   // The fields every audit row of `call` shares (who, policy, reasons, latency so far).
   privacy::AuditRecord AuditRecordFor(const Call& call) const;
   // Records a request that sent nothing; cloud attempts have their own rows (AppendSending).
