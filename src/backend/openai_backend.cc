@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -176,38 +175,6 @@ class ToolCallAccumulator {
   std::map<int64_t, json> calls_;
 };
 
-// Shuts the client's connection down when the CancelToken fires, so a request blocked in
-// connect or read notices cancellation at once rather than at its timeout.
-class CancelWatcher {
- public:
-  CancelWatcher(httplib::Client& client, const CancelToken* cancel) {
-    if (cancel == nullptr) return;
-    thread_ = std::thread([this, &client, cancel] {
-      std::unique_lock<std::mutex> lock(mu_);
-      while (!done_) {
-        cv_.wait_for(lock, kCancelPoll);
-        // Repeated while the request runs: a stop() before the socket exists has no effect.
-        if (!done_ && cancel->cancelled()) client.stop();
-      }
-    });
-  }
-  ~CancelWatcher() {
-    if (!thread_.joinable()) return;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  std::thread thread_;
-};
-
 }  // namespace
 
 // What one HTTP attempt learned that decides about retrying.
@@ -307,7 +274,8 @@ Expected<std::unique_ptr<OpenAIBackend>> OpenAIBackend::Open(const OpenAIBackend
   return b;
 }
 
-OpenAIBackend::OpenAIBackend(OpenAIBackendOptions options) : options_(std::move(options)) {}
+OpenAIBackend::OpenAIBackend(OpenAIBackendOptions options)
+    : options_(std::move(options)), cancel_watch_(kCancelPoll) {}
 
 OpenAIBackend::~OpenAIBackend() = default;
 
@@ -613,7 +581,8 @@ Expected<Result> OpenAIBackend::Once(const std::string& path, const std::string&
   httplib::Error err = httplib::Error::Success;
   bool sent;
   {
-    CancelWatcher watcher(client, cancel);
+    // Repeated while the request runs: a stop() before the socket exists has no effect.
+    CancelWatchList::Registration watch = cancel_watch_.Watch(cancel, [&client] { client.stop(); });
     sent = client.send(req, res, err);
   }
   const bool was_cancelled = cancelled || (cancel != nullptr && cancel->cancelled());

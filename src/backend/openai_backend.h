@@ -61,6 +61,7 @@
 #include <vector>
 
 #include "backend/backend.h"
+#include "backend/cancel_watch.h"
 #include "util/status.h"
 
 namespace httplib {
@@ -149,6 +150,9 @@ class OpenAIBackend : public Backend {
   std::string scheme_host_port_;  // "https://api.groq.com:443"
   std::string path_prefix_;       // "/openai/v1"
   std::string api_key_;
+
+  // Stops a request's connection when its CancelToken fires (one thread for all requests).
+  CancelWatchList cancel_watch_;
 
   std::mutex pool_mu_;
   // Idle connections, oldest first, with the time each was returned.
