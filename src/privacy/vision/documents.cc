@@ -76,6 +76,14 @@ void FindSpacedCardNumbers(const OcrResult& ocr, const Analysis& text,
   }
 }
 
+// Where the first (names) line of a TD3/TD2 MRZ lies given the box of its second line:
+// ICAO 9303 puts the lines about 1.5-2.5 character heights apart, so the band from 2.5
+// heights above the second line down to it holds the first line.
+Box NameLineAbove(const Box& second) {
+  int y1 = std::max(0, second.y - int(2.5 * second.height));
+  return {second.x, y1, second.width, second.y - y1};
+}
+
 }  // namespace
 
 std::vector<Box> BoxesForRange(const OcrResult& ocr, size_t begin, size_t end) {
@@ -107,6 +115,11 @@ std::vector<DocumentHit> RecognizeMrzDocuments(const OcrResult& ocr,
     std::vector<Box> boxes;
     for (size_t li : f.line_indices) {
       if (li < ocr.line_boxes.size()) boxes.push_back(ocr.line_boxes[li]);
+    }
+    if (f.line_indices.size() == 1 && f.mrz.format != "TD1" && !boxes.empty()) {
+      // A second line validated alone: the holder's names are on the line above, which OCR
+      // lost, and must be covered too (the region is what redaction blacks out).
+      boxes.insert(boxes.begin(), NameLineAbove(boxes.front()));
     }
     d.box = UnionAll(boxes);
     d.reasons.push_back("ICAO 9303 " + f.mrz.format + " machine-readable zone, " +

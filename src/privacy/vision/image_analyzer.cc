@@ -73,7 +73,14 @@ Status ReadMrzAgain(const OcrEngine& engine, const cv::Mat& gray, const OcrResul
   int line_px = 0;
   Box band = MrzBand(first, gray.cols, gray.rows, &line_px);
   if (band.empty()) return Status::Ok();
-  PTMO_ASSIGN_OR_RETURN(OcrResult second, engine.RecognizeMrzBand(gray, band, line_px));
+  // Only a reading whose check digits all pass is taken: an unvalidated MRZ is no better
+  // than the first pass's.
+  auto validates = [](const OcrResult& reading) {
+    std::vector<PiiRegion> unused;
+    std::vector<DocumentHit> docs = RecognizeMrzDocuments(reading, &unused);
+    return std::any_of(docs.begin(), docs.end(), [](const DocumentHit& d) { return d.validated; });
+  };
+  PTMO_ASSIGN_OR_RETURN(OcrResult second, engine.RecognizeMrzBand(gray, band, line_px, validates));
   std::vector<PiiRegion> regions;
   std::vector<DocumentHit> docs = RecognizeMrzDocuments(second, &regions);
   bool better =

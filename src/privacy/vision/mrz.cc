@@ -121,6 +121,11 @@ std::optional<MrzResult> ParseMrz(const std::vector<std::string>& lines) {
     std::string dob = AsDigits(b.substr(13, 6)), exp = AsDigits(b.substr(21, 6));
     b.replace(13, 6, dob);
     b.replace(21, 6, exp);
+    // Check digits too, so that the composite (which covers them) sees the digits.
+    for (size_t pos : {size_t(9), size_t(19), size_t(27), b.size() - 1}) {
+      b[pos] = AsDigits(b.substr(pos, 1))[0];
+    }
+    if (td3 && b[42] != '<') b[42] = AsDigits(b.substr(42, 1))[0];
     b.replace(0, 9, RepairDocumentNumber(b.substr(0, 9), b[9]));
     r.lines[1] = b;
     r.document_number = Trim(b.substr(0, 9));
@@ -211,6 +216,101 @@ std::string NormalizeMrzLine(std::string_view line) {
   return out;
 }
 
+namespace {
+
+// Characters OCR confuses with each character of the MRZ alphabet (monospaced sans and
+// OCR-B glyphs: round digits and letters, vertical strokes, the filler and narrow letters).
+std::string_view Confusions(char c) {
+  switch (c) {
+    case '0': return "98ODQ6";
+    case '1': return "7IL";
+    case '2': return "Z7";
+    case '3': return "8B";
+    case '4': return "A";
+    case '5': return "S6";
+    case '6': return "G850";
+    case '7': return "12";
+    case '8': return "B3609";
+    case '9': return "08";
+    case 'O': return "0DQ";
+    case 'D': return "0O";
+    case 'Q': return "0O";
+    case 'I': return "1L";
+    case 'L': return "1I<";
+    case 'Z': return "2";
+    case 'S': return "5";
+    case 'G': return "6";
+    case 'B': return "83";
+    case 'A': return "4";
+    case 'K': return "<";
+    case 'C': return "<";
+    case 'E': return "<";
+    case '<': return "KCLE";
+    default: return "";
+  }
+}
+
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// Whether `c` may stand at `pos` of a TD3 (n = 44) or TD2 (36) second line: check digits and
+// dates are digits, the optional-data check digit may be a filler, other fields any MRZ
+// character.
+bool AllowedAt(size_t pos, size_t n, char c) {
+  const bool td3 = n == 44;
+  if (pos == 9 || (pos >= 13 && pos <= 19) || (pos >= 21 && pos <= 27) || pos == n - 1) {
+    return IsDigit(c);
+  }
+  if (td3 && pos == 42) return IsDigit(c) || c == '<';
+  return CharValue(c) >= 0;
+}
+
+// The positions of the second line a check named `name` covers, [first, last].
+std::pair<size_t, size_t> CheckedRange(const std::string& name, size_t n) {
+  if (name == "document number") return {0, 9};
+  if (name == "birth date") return {13, 19};
+  if (name == "expiry date") return {21, 27};
+  if (name == "personal number") return {28, 42};
+  return {n - 1, n - 1};  // composite
+}
+
+}  // namespace
+
+std::optional<std::string> RepairMrzConfusion(const std::string& first, const std::string& second) {
+  auto parsed = ParseMrz({first, second});
+  if (!parsed || parsed->format == "TD1") return std::nullopt;
+  if (parsed->valid()) return second;
+  const size_t n = second.size();
+  // Only characters of the fields whose checks failed are swapped (a composite failing alone
+  // means its own digit was misread: every other composite field passed its check), so a
+  // swap must fix its field's check and the composite at once.
+  std::vector<bool> suspect(n, false);
+  const bool composite_only =
+      parsed->failed_checks.size() == 1 && parsed->failed_checks[0] == "composite";
+  for (const std::string& name : parsed->failed_checks) {
+    if (name == "composite" && !composite_only) continue;
+    auto [lo, hi] = CheckedRange(name, n);
+    for (size_t i = lo; i <= hi && i < n; ++i) suspect[i] = true;
+  }
+  // The document and personal numbers sit in the composite with the same weights as in
+  // their own checks, so the composite cannot catch a wrong swap inside them: there only
+  // their check digits are tried (ParseMrz already maps look-alike letters in the document
+  // number). Dates sit in the composite with other weights, so both checks must agree.
+  auto aligned_field = [n](size_t i) { return i < 9 || (n == 44 && i >= 28 && i < 42); };
+  for (size_t i = 0; i < n; ++i) {
+    if (!suspect[i] || aligned_field(i)) continue;
+    for (char alt : Confusions(second[i])) {
+      if (!AllowedAt(i, n, alt)) continue;
+      std::string v = second;
+      v[i] = alt;
+      auto r = ParseMrz({first, v});
+      if (r && r->valid()) return r->lines[1];
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> MrzLengthRepairs(std::string_view line, size_t n) {
   std::vector<std::string> out;
   if (line.size() == n) return {std::string(line)};
@@ -247,14 +347,18 @@ std::string FitNameLine(const std::string& line, size_t n) {
 }
 
 // Versions of `line` of `n` characters that ParseMrz can check: the line itself when its
-// length is right, else its '<'-run repairs whose check digits (with `first`) all pass.
+// length is right (or its one-character confusion repair when that validates), else its
+// '<'-run repairs whose check digits (with `first`) all pass, confusion-repaired if needed.
 std::vector<std::string> SecondLineCandidates(const std::string& first, const std::string& line,
                                               size_t n) {
-  if (line.size() == n) return {line};
+  const std::string name_line = FitNameLine(first, n);
+  if (line.size() == n) {
+    if (auto fixed = RepairMrzConfusion(name_line, line)) return {*fixed};
+    return {line};
+  }
   std::vector<std::string> out;
   for (std::string& c : MrzLengthRepairs(line, n)) {
-    auto r = ParseMrz({FitNameLine(first, n), c});
-    if (r && r->valid()) out.push_back(std::move(c));
+    if (auto fixed = RepairMrzConfusion(name_line, c)) out.push_back(std::move(*fixed));
   }
   return out;
 }
@@ -308,7 +412,8 @@ std::vector<FoundMrz> FindMrz(std::string_view text) {
       std::string first = n == 44 ? Pad("P<", n) : Pad("I<", n);
       bool done = false;
       for (const std::string& c : MrzLengthRepairs(norm[i], n)) {
-        auto r = ParseMrz({first, c});
+        auto fixed = RepairMrzConfusion(first, c);
+        auto r = fixed ? ParseMrz({first, *fixed}) : std::nullopt;
         if (r && r->valid()) {
           found.push_back({std::move(*r), {i}});
           done = true;

@@ -48,6 +48,14 @@ std::string NormalizeMrzLine(std::string_view ocr_line);
 // differs by more than 12. The caller must validate each candidate's check digits.
 std::vector<std::string> MrzLengthRepairs(std::string_view line, size_t n);
 
+// OCR swaps look-alike characters (0/O/D/Q, 1/I/L/7, 2/Z, 5/S, 6/G, 8/B/3, 0/9/8, '<'/K/C/L/E).
+// Returns `second` when the TD3/TD2 pair (`first`, `second`, same length) already passes
+// every check digit; else the first version of `second` with ONE such character swapped that
+// passes every check digit (the composite check covers nearly the whole line, so a swap must
+// fix its own field and the composite at once); else nullopt. Never returns a line whose
+// check digits fail.
+std::optional<std::string> RepairMrzConfusion(const std::string& first, const std::string& second);
+
 // Finds MRZs in `text` (lines separated by '\n'). Each result's `line_indices` are the indices
 // of the text lines it was built from. A lone 44- or 36-character second line whose check
 // digits all pass is reported too (OCR often loses the filler-heavy first line). A second

@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "privacy/vision/object_pool.h"
+#include "privacy/vision/text_lines.h"
 #include "util/utf8.h"
 
 namespace ptmo::privacy::vision {
@@ -54,6 +55,20 @@ Expected<std::unique_ptr<tesseract::TessBaseAPI>> MakeMrzApi(const OcrOptions& o
 
 }  // namespace
 
+void AppendOcrResult(OcrResult part, OcrResult* into) {
+  if (part.text.empty()) return;
+  if (!into->text.empty()) into->text.push_back('\n');
+  const size_t offset = into->text.size(), line_offset = into->line_boxes.size();
+  into->text += part.text;
+  for (OcrWord& w : part.words) {
+    w.begin += offset;
+    w.end += offset;
+    into->words.push_back(std::move(w));
+  }
+  for (size_t line : part.word_line) into->word_line.push_back(line + line_offset);
+  for (const Box& b : part.line_boxes) into->line_boxes.push_back(b);
+}
+
 OcrEngine::OcrEngine(OcrOptions options) : options_(std::move(options)) {}
 OcrEngine::~OcrEngine() = default;
 
@@ -83,24 +98,112 @@ Expected<OcrResult> OcrEngine::Recognize(const cv::Mat& gray) const {
     cv::resize(gray, img, cv::Size(), scale, scale, scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
   }
   PTMO_ASSIGN_OR_RETURN(auto api, pool_->Acquire());
-  return Run(&*api, img, scale, 0, 0, options_.min_word_confidence);
+  std::vector<Box> regions = RegionsWorthReading(img);
+  if (regions.empty()) return Run(&*api, img, scale, 0, 0, options_.min_word_confidence);
+  OcrResult all;
+  for (const Box& b : regions) {
+    cv::Rect r(b.x, b.y, b.width, b.height);
+    PTMO_ASSIGN_OR_RETURN(OcrResult part,
+                          Run(&*api, img(r), scale, int(std::lround(b.x / scale)),
+                              int(std::lround(b.y / scale)), options_.min_word_confidence));
+    AppendOcrResult(std::move(part), &all);
+  }
+  return all;
 }
 
-Expected<OcrResult> OcrEngine::RecognizeMrzBand(const cv::Mat& gray, const Box& band,
-                                                int line_px) const {
+std::vector<Box> OcrEngine::RegionsWorthReading(const cv::Mat& img) const {
+  if (options_.region_min_pixels <= 0 || double(img.rows) * img.cols < options_.region_min_pixels)
+    return {};
+  // A margin of a line height or so keeps the words whole and gives Tesseract a border.
+  std::vector<Box> regions = FindTextRegions(img, 12);
+  double covered = 0;
+  for (const Box& b : regions) covered += b.area();
+  if (regions.empty() || covered > options_.region_max_share * img.rows * img.cols) return {};
+  std::sort(regions.begin(), regions.end(),
+            [](const Box& a, const Box& b) { return a.y != b.y ? a.y < b.y : a.x < b.x; });
+  return regions;
+}
+
+namespace {
+
+enum class LineLook { kGray, kBinary };
+
+// One MRZ line made ready for Tesseract: scaled to a cap height of `cap_px`, dark ink on a
+// light ground, optionally Otsu-binarised (noise and JPEG ringing go), with a border (the
+// LSTM reads characters that touch the image edge badly).
+cv::Mat PrepareMrzLine(const LineCrop& line, double cap_px, LineLook look) {
+  double scale = std::clamp(cap_px / std::max(1, line.text_height), 0.5, 6.0);
+  cv::Mat img;
+  cv::resize(line.pixels, img, cv::Size(), scale, scale,
+             scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
+  if (cv::mean(img)[0] < 128) cv::bitwise_not(img, img);
+  if (look == LineLook::kBinary) {
+    cv::GaussianBlur(img, img, cv::Size(5, 5), 0);
+    cv::threshold(img, img, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  }
+  int border = std::max(8, int(cap_px / 2));
+  cv::copyMakeBorder(img, img, border, border, border, border, cv::BORDER_CONSTANT,
+                     cv::Scalar(255));
+  return img;
+}
+
+}  // namespace
+
+Expected<OcrResult> OcrEngine::RecognizeMrzBand(const cv::Mat& gray, const Box& band, int line_px,
+                                                const MrzAccept& accept) const {
   cv::Rect r =
       cv::Rect(band.x, band.y, band.width, band.height) & cv::Rect(0, 0, gray.cols, gray.rows);
   if (r.empty()) return OcrResult{};
-  // Tesseract reads best at a line height of 30-50 px; an unknown line height is taken as a
-  // tenth of the band (an MRZ band holds 2-3 lines and their gaps).
-  double line = line_px > 0 ? line_px : r.height / 10.0;
+  auto accepted = [&accept](const OcrResult& reading) { return !accept || accept(reading); };
+  PTMO_ASSIGN_OR_RETURN(auto api, mrz_pool_->Acquire());
+  // Characters of a monospaced MRZ line are about 0.6 line heights apart; an unknown line
+  // height is taken as a tenth of the band (an MRZ band holds 2-3 lines and their gaps).
+  const double line = line_px > 0 ? line_px : r.height / 10.0;
+  std::vector<LineCrop> lines = FindLongTextLines(gray(r), int(std::lround(0.6 * line)));
+  // The MRZ is the bottom of a document: at most its 3 lines are read.
+  if (lines.size() > 3) lines.erase(lines.begin(), lines.end() - 3);
+  const std::pair<double, LineLook> looks[] = {
+      {36.0, LineLook::kGray}, {36.0, LineLook::kBinary}, {26.0, LineLook::kGray}};
+  OcrResult last;
+  if (!lines.empty()) {
+    for (const auto& [cap_px, look] : looks) {
+      OcrResult reading;
+      api->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+      for (const LineCrop& l : lines) {
+        auto text = Run(&*api, PrepareMrzLine(l, cap_px, look), 1.0, 0, 0, 0.0);
+        if (!text.ok()) {
+          api->SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
+          return text.status();
+        }
+        std::string joined;
+        for (const OcrWord& w : text->words) joined += w.text;
+        if (joined.empty()) continue;
+        if (!reading.text.empty()) reading.text.push_back('\n');
+        OcrWord w;
+        w.text = joined;
+        w.box = {r.x + l.box.x, r.y + l.box.y, l.box.width, l.box.height};
+        w.confidence = 0.0;
+        w.begin = reading.text.size();
+        reading.text += joined;
+        w.end = reading.text.size();
+        reading.word_line.push_back(reading.line_boxes.size());
+        reading.line_boxes.push_back(w.box);
+        reading.words.push_back(std::move(w));
+      }
+      api->SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
+      if (accepted(reading)) return reading;
+      last = std::move(reading);
+    }
+  }
+  // The whole band: Tesseract's own line finding, for bands where the lines were not found.
   double scale = std::clamp(40.0 / std::max(1.0, line), 0.5, 4.0);
   cv::Mat img;
   cv::resize(gray(r), img, cv::Size(), scale, scale, scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
-  PTMO_ASSIGN_OR_RETURN(auto api, mrz_pool_->Acquire());
   // No confidence floor: an MRZ line is one long "word" that Tesseract rates low, and the
   // check digits decide whether it is kept.
-  return Run(&*api, img, scale, r.x, r.y, 0.0);
+  PTMO_ASSIGN_OR_RETURN(OcrResult whole, Run(&*api, img, scale, r.x, r.y, 0.0));
+  if (accepted(whole) || last.text.empty()) return whole;
+  return last;
 }
 
 Expected<OcrResult> OcrEngine::Run(tesseract::TessBaseAPI* api, const cv::Mat& image, double scale,

@@ -2,6 +2,7 @@
 // words with boxes, joined into one text whose byte offsets map back to the words.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <opencv2/core.hpp>
 #include <string>
@@ -30,6 +31,11 @@ struct OcrOptions {
   // Images are shrunk so that their longer side is at most this (time bound).
   int max_side = 2400;
   size_t pool_size = 2;
+  // Images of at least this many pixels (after scaling) are OCR'd only where FindTextRegions
+  // finds text-like structure, when those regions cover at most `region_max_share` of the
+  // image; smaller images, and pages full of structure, are read whole. 0 turns it off.
+  int region_min_pixels = 500000;
+  double region_max_share = 0.5;
 };
 
 struct OcrResult {
@@ -38,6 +44,10 @@ struct OcrResult {
   std::vector<size_t> word_line;  // text-line index of each word
   std::vector<Box> line_boxes;    // box of each text line
 };
+
+// Appends `part` (read from another region of the same image) to `into`: its text after a
+// line break, word offsets and line indices shifted to match.
+void AppendOcrResult(OcrResult part, OcrResult* into);
 
 class OcrEngine {
  public:
@@ -48,17 +58,27 @@ class OcrEngine {
   OcrEngine(const OcrEngine&) = delete;
   OcrEngine& operator=(const OcrEngine&) = delete;
 
-  // Recognises the text in `gray` (8-bit, one channel). Thread-safe: Tesseract instances are
-  // borrowed from a pool of at most pool_size.
+  // Recognises the text in `gray` (8-bit, one channel); a large image only inside its
+  // text-like regions (OcrOptions::region_min_pixels), their results appended top to bottom.
+  // Thread-safe: Tesseract instances are borrowed from a pool of at most pool_size.
   Expected<OcrResult> Recognize(const cv::Mat& gray) const;
 
-  // Reads the machine-readable zone of a travel document inside `band` (pixels of `gray`):
-  // an English-only Tesseract limited to A-Z, 0-9 and '<', in single-block page mode, on the
-  // band enlarged so that its lines are about 40 px high (`line_px`: the line height if
-  // known, else 0). Boxes are in `gray`'s pixels. The first pass's general settings read
-  // long '<' runs as letters ("cececc"); this one cannot. Errors: kNotFound when eng
-  // traineddata is missing, kInternal when Tesseract fails. Thread-safe (its own pool).
-  Expected<OcrResult> RecognizeMrzBand(const cv::Mat& gray, const Box& band, int line_px) const;
+  // Reads the machine-readable zone of a travel document inside `band` (pixels of `gray`)
+  // with an English-only Tesseract limited to A-Z, 0-9 and '<' (the first pass's general
+  // settings read long '<' runs as letters, "cececc"; this one cannot). Readings are tried
+  // from the most to the least targeted until `accept` takes one:
+  //   1. each long text line of the band found by FindLongTextLines (deskewed), read on its
+  //      own in single-line mode, scaled to a cap height of about 36 px; gray, then Otsu-
+  //      binarised (noise), then at a smaller scale;
+  //   2. the whole band in single-block mode, lines scaled to about 40 px (`line_px`: the
+  //      line height if known, else 0).
+  // Returns the accepted reading (an empty `accept` takes the first), else the last one tried. Line
+  // readings hold one word per line whose box is the line's box. Boxes are in `gray`'s pixels.
+  // Errors: kNotFound when eng traineddata is missing, kInternal when Tesseract fails. Thread-safe
+  // (its own pool).
+  using MrzAccept = std::function<bool(const OcrResult&)>;
+  Expected<OcrResult> RecognizeMrzBand(const cv::Mat& gray, const Box& band, int line_px,
+                                       const MrzAccept& accept) const;
 
  private:
   explicit OcrEngine(OcrOptions options);
@@ -66,6 +86,9 @@ class OcrEngine {
   // maps boxes back; words below `min_confidence` are dropped.
   Expected<OcrResult> Run(tesseract::TessBaseAPI* api, const cv::Mat& img, double scale, int dx,
                           int dy, double min_confidence) const;
+  // The text-like regions of `img` to OCR one by one, or none to read `img` whole (small
+  // image, no structure found, or structure nearly everywhere).
+  std::vector<Box> RegionsWorthReading(const cv::Mat& img) const;
   OcrOptions options_;
   std::unique_ptr<ObjectPool<tesseract::TessBaseAPI>> pool_;
   std::unique_ptr<ObjectPool<tesseract::TessBaseAPI>> mrz_pool_;  // made on first use

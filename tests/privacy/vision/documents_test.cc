@@ -113,3 +113,25 @@ TEST(MrzBand, FallsBackToTheBottomOfAPassportAndIsEmptyOtherwise) {
 
 }  // namespace
 }  // namespace ptmo::privacy::vision
+
+namespace ptmo::privacy::vision {
+namespace {
+
+TEST(RecognizeMrzDocuments, CoversTheNameLineAboveALoneValidatedSecondLine) {
+  // OCR lost the names line; the region must still cover where it is (redaction).
+  OcrResult ocr = FakeOcr({"PASSPORT", "", "", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"});
+  std::vector<PiiRegion> regions;
+  auto docs = RecognizeMrzDocuments(ocr, &regions);
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_TRUE(docs[0].validated);
+  ASSERT_EQ(regions.size(), 1u);
+  ASSERT_EQ(regions[0].boxes.size(), 2u);
+  const Box& second = ocr.line_boxes.back();
+  const Box& names = regions[0].boxes[0];
+  EXPECT_LT(names.y, second.y - second.height);  // reaches at least a line above
+  EXPECT_EQ(names.y + names.height, second.y);
+  EXPECT_EQ(docs[0].box.y, names.y);
+}
+
+}  // namespace
+}  // namespace ptmo::privacy::vision

@@ -345,3 +345,51 @@ TEST_F(ImageAnalyzerTest, ServesSeveralThreadsAtOnce) {
 
 }  // namespace
 }  // namespace ptmo::privacy::vision
+
+namespace ptmo::privacy::vision {
+namespace {
+
+TEST_F(ImageAnalyzerTest, TiltedNoisySmallMrzIsReadLineByLineAndCoversBothLines) {
+  // 16 px monospaced MRZ, tilted 2 degrees, light Gaussian noise: validated (the deskewed
+  // per-line reading or the whole band), and the region reaches both lines.
+  auto lines = BuildTd3("KOR", "TAYLOR", "MARY", "M39170841", "KOR", "800713", 'F', "340612", "");
+  const int px = 16;
+  cv::Mat img(px * 16, px * 30, CV_8UC3, cv::Scalar(235, 235, 235));
+  font_->Draw(img, "PASSPORT  여권", px, px / 2, px, cv::Scalar(30, 30, 30));
+  Box a = mono_->Draw(img, lines[0], px, img.rows - int(px * 4.2), px, cv::Scalar(30, 30, 30));
+  Box b = mono_->Draw(img, lines[1], px, img.rows - int(px * 2.6), px, cv::Scalar(30, 30, 30));
+  cv::Mat rot = cv::getRotationMatrix2D(cv::Point2f(img.cols / 2.f, img.rows / 2.f), -2, 1.0);
+  cv::warpAffine(img, img, rot, img.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  cv::Mat noise(img.size(), CV_16SC3);
+  cv::randn(noise, 0, 6);
+  cv::Mat noisy;
+  img.convertTo(noisy, CV_16SC3);
+  noisy += noise;
+  noisy.convertTo(img, CV_8UC3);
+  ImageAnalysis r = Analyze(*EncodeImage(img, ImageFormat::kPng));
+  const DocumentHit* mrz = nullptr;
+  for (const DocumentHit& d : r.documents) {
+    if (d.kind == "PASSPORT_MRZ" && d.validated) mrz = &d;
+  }
+  ASSERT_NE(mrz, nullptr) << r.ocr_text;
+  // The redacted area reaches both lines (tilted, so only roughly where they were drawn).
+  Box both = Union(a, b);
+  EXPECT_LE(mrz->box.y, both.y + both.height / 3);
+  EXPECT_GE(mrz->box.y + mrz->box.height, both.y + both.height * 2 / 3);
+}
+
+TEST_F(ImageAnalyzerTest, LargeImageIsReadInItsTextRegionsOnly) {
+  // A 1024x1024 page with a text block in one corner: the e-mail is found with its box in
+  // page coordinates, although OCR reads only the text region.
+  cv::Mat img(1024, 1024, CV_8UC3, cv::Scalar(250, 250, 250));
+  font_->Draw(img, "Meeting notes", 600, 700, 24, cv::Scalar(0, 0, 0));
+  Box want = font_->Draw(img, "jane.doe@example.com", 600, 740, 24, cv::Scalar(0, 0, 0));
+  ImageAnalysis r = Analyze(*EncodeImage(img, ImageFormat::kPng));
+  const PiiRegion* email = FindPii(r, EntityType::kEmail);
+  ASSERT_NE(email, nullptr) << r.ocr_text;
+  ASSERT_FALSE(email->boxes.empty());
+  EXPECT_GT(IntersectionOverUnion(email->boxes[0], want), 0.5);
+}
+
+}  // namespace
+}  // namespace ptmo::privacy::vision

@@ -174,3 +174,58 @@ TEST(ParseMrz, RepairsOneLookalikeLetterInTheDocumentNumber) {
 
 }  // namespace
 }  // namespace ptmo::privacy::vision
+
+namespace ptmo::privacy::vision {
+namespace {
+
+TEST(RepairMrzConfusion, ReturnsAValidLineUnchanged) {
+  EXPECT_EQ(RepairMrzConfusion(kTd3Line1, kTd3Line2), kTd3Line2);
+}
+
+TEST(RepairMrzConfusion, UndoesOneLookalikeSwapAnywhereInTheSecondLine) {
+  // The personal-number check digit '1' read as '7', a birth-date '8' read as '6', and the
+  // document-number check digit '6' read as '8'.
+  for (auto [pos, wrong] : {std::pair<size_t, char>{42, '7'}, {16, '6'}, {9, '8'}}) {
+    std::string misread = kTd3Line2;
+    ASSERT_NE(misread[pos], wrong);
+    misread[pos] = wrong;
+    auto fixed = RepairMrzConfusion(kTd3Line1, misread);
+    ASSERT_TRUE(fixed.has_value()) << pos;
+    EXPECT_TRUE(ParseMrz({kTd3Line1, *fixed})->valid()) << pos;
+  }
+}
+
+TEST(RepairMrzConfusion, NeverReturnsALineWhoseCheckDigitsFail) {
+  // Every single and double substitution by an arbitrary character: whatever comes back
+  // must validate, and two unrelated errors are not "repaired".
+  const std::string alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<";
+  int repaired = 0;
+  for (size_t i = 0; i < kTd3Line2.size(); ++i) {
+    for (char c : alphabet) {
+      std::string v = kTd3Line2;
+      v[i] = c;
+      auto fixed = RepairMrzConfusion(kTd3Line1, v);
+      if (!fixed) continue;
+      ++repaired;
+      EXPECT_TRUE(ParseMrz({kTd3Line1, *fixed})->valid()) << v;
+    }
+  }
+  EXPECT_GT(repaired, int(kTd3Line2.size()));  // at least the unchanged characters
+  std::string two = kTd3Line2;
+  two[14] = two[14] == '4' ? '5' : '4';  // birth date
+  two[23] = two[23] == '0' ? '3' : '0';  // expiry date
+  EXPECT_FALSE(RepairMrzConfusion(kTd3Line1, two).has_value());
+  EXPECT_FALSE(RepairMrzConfusion(kTd3Line1, kTd3Line2.substr(0, 40)).has_value());
+}
+
+TEST(FindMrz, ValidatesALoneSecondLineWithOneConfusedCheckDigit) {
+  std::string misread = kTd3Line2;
+  misread[43] = misread[43] == '0' ? '9' : 'S';  // composite '0' read as '9'
+  auto found = FindMrz("PASSPORT\n" + misread);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_TRUE(found[0].mrz.valid());
+  EXPECT_EQ(found[0].mrz.lines[1], kTd3Line2);
+}
+
+}  // namespace
+}  // namespace ptmo::privacy::vision
