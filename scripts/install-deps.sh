@@ -12,7 +12,7 @@ PACKAGES=(
   libeigen3-dev libprotobuf-dev libboost-dev
   libcpp-httplib-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-objdetect-dev opencv-data
-  libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-kor libexiv2-dev libzbar-dev
+  libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-kor libexiv2-dev libzbar-dev libdlib-dev
   fonts-dejavu-core fonts-nanum libstb-dev curl
 )
 

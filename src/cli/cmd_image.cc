@@ -2,6 +2,7 @@
 // privacy guard (faces, OCR'd PII, identity documents, QR codes, metadata) from the shell.
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -46,6 +47,18 @@ void AddImageFlags(CLI::App* cmd, ImageFlags* f) {
   cmd->add_flag("--no-codes", f->no_codes, "Skip QR code decoding");
   cmd->add_flag("--no-metadata", f->no_metadata, "Skip EXIF/XMP metadata");
   cmd->add_flag("--no-mrz-pass", f->no_mrz_pass, "Skip the MRZ-only second OCR pass");
+  cmd->add_option("--face-method", f->faces.method, "Face detector: hog (dlib) or cascade (OpenCV)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, vision::FaceMethod>{{"hog", vision::FaceMethod::kHog},
+                                                    {"cascade", vision::FaceMethod::kCascade}},
+          CLI::ignore_case))
+      ->default_str("hog");
+  cmd->add_option("--face-hog-side", f->faces.hog_side,
+                  "HOG: scale images to this longer side first (faces under 1/10 of it are missed)")
+      ->capture_default_str();
+  cmd->add_option("--face-hog-threshold", f->faces.hog_threshold,
+                  "HOG detections scoring above this are faces (lower finds more)")
+      ->capture_default_str();
   cmd->add_option("--face-cascade", f->faces.cascade_path, "Face cascade XML (Haar or LBP)")
       ->capture_default_str();
   cmd->add_option("--face-neighbors", f->faces.min_neighbors,
@@ -56,6 +69,9 @@ void AddImageFlags(CLI::App* cmd, ImageFlags* f) {
       ->capture_default_str();
   cmd->add_option("--face-neighbors2", f->faces.second_min_neighbors,
                   "Raw detections needed per face (second cascade)")
+      ->capture_default_str();
+  cmd->add_option("--face-verify-cascade", f->faces.verify_cascade_path,
+                  "Cascade that must also find each face (empty: no verification)")
       ->capture_default_str();
   cmd->add_option("--face-upscale-below", f->faces.upscale_below,
                   "Enlarge images whose longer side is below this before face detection")

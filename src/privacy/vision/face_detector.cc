@@ -1,5 +1,8 @@
 #include "privacy/vision/face_detector.h"
 
+#include <dlib/image_processing/frontal_face_detector.h>
+#include <dlib/opencv/cv_image.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -26,10 +29,30 @@ Expected<std::unique_ptr<cv::CascadeClassifier>> LoadCascade(const std::string& 
 
 }  // namespace
 
+// dlib's detector keeps scratch state while it runs: one per concurrent caller.
+struct FaceDetector::Hog {
+  dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
+};
+
 FaceDetector::FaceDetector(FaceDetectorOptions options) : options_(std::move(options)) {}
 FaceDetector::~FaceDetector() = default;
 
 Expected<std::unique_ptr<FaceDetector>> FaceDetector::Create(const FaceDetectorOptions& options) {
+  if (options.method == FaceMethod::kHog) {
+    if (options.hog_side < 80 || options.hog_side > 4096) {
+      return InvalidArgument("face detection: hog_side must be in [80, 4096], got " +
+                             std::to_string(options.hog_side));
+    }
+    std::unique_ptr<FaceDetector> d(new FaceDetector(options));
+    // Building the detector deserializes its model (~0.3 s): done once here, and further
+    // instances for concurrent callers are copies.
+    auto prototype = std::make_shared<const Hog>();
+    d->hog_pool_ = std::make_unique<ObjectPool<Hog>>(
+        [prototype] { return Expected<std::unique_ptr<Hog>>(std::make_unique<Hog>(*prototype)); },
+        options.pool_size);
+    d->hog_pool_->Add(std::make_unique<Hog>(*prototype));
+    return d;
+  }
   PTMO_ASSIGN_OR_RETURN(auto first, LoadCascade(options.cascade_path));
   std::unique_ptr<FaceDetector> d(new FaceDetector(options));
   std::string path = options.cascade_path;
@@ -42,6 +65,18 @@ Expected<std::unique_ptr<FaceDetector>> FaceDetector::Create(const FaceDetectorO
     d->second_pool_ = std::make_unique<ObjectPool<cv::CascadeClassifier>>(
         [path2] { return LoadCascade(path2); }, options.pool_size);
     d->second_pool_->Add(std::move(second));
+  }
+  if (!options.verify_cascade_path.empty()) {
+    if (options.verify_face_px < 24 || options.verify_padding < 0 || options.verify_padding > 1) {
+      return InvalidArgument(
+          "face verification needs verify_face_px >= 24 and verify_padding "
+          "in [0, 1]");
+    }
+    PTMO_ASSIGN_OR_RETURN(auto verify, LoadCascade(options.verify_cascade_path));
+    std::string path3 = options.verify_cascade_path;
+    d->verify_pool_ = std::make_unique<ObjectPool<cv::CascadeClassifier>>(
+        [path3] { return LoadCascade(path3); }, options.pool_size);
+    d->verify_pool_->Add(std::move(verify));
   }
   return d;
 }
@@ -78,9 +113,43 @@ Status RunCascade(ObjectPool<cv::CascadeClassifier>* pool, const cv::Mat& eq, do
 
 }  // namespace
 
+Expected<std::vector<FaceHit>> FaceDetector::DetectHog(const cv::Mat& gray) const {
+  std::vector<FaceHit> out;
+  const double scale = double(options_.hog_side) / std::max(gray.cols, gray.rows);
+  cv::Mat scaled;
+  cv::resize(gray, scaled, cv::Size(), scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+  if (!scaled.isContinuous()) scaled = scaled.clone();
+  std::vector<std::pair<double, dlib::rectangle>> found;
+  {
+    PTMO_ASSIGN_OR_RETURN(auto hog, hog_pool_->Acquire());
+    try {
+      dlib::cv_image<unsigned char> image(scaled);
+      hog->detector(image, found, options_.hog_threshold);
+    } catch (const std::exception& e) {
+      return Internal(std::string("face detection failed: ") + e.what());
+    }
+  }
+  for (const auto& [score, r] : found) {
+    FaceHit f;
+    const long x = std::max(0L, r.left()), y = std::max(0L, r.top());
+    const long right = std::min<long>(scaled.cols, r.right() + 1);
+    const long bottom = std::min<long>(scaled.rows, r.bottom() + 1);
+    if (right <= x || bottom <= y) continue;
+    f.box = {int(std::lround(x / scale)), int(std::lround(y / scale)),
+             int(std::lround((right - x) / scale)), int(std::lround((bottom - y) / scale))};
+    // The SVM margin as a confidence: 0.5 at the threshold's default 0, rising with the margin.
+    f.confidence = 1.0 / (1.0 + std::exp(-2.0 * score));
+    out.push_back(f);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const FaceHit& a, const FaceHit& b) { return a.confidence > b.confidence; });
+  return out;
+}
+
 Expected<std::vector<FaceHit>> FaceDetector::Detect(const cv::Mat& gray) const {
   std::vector<FaceHit> out;
   if (gray.empty()) return out;
+  if (hog_pool_) return DetectHog(gray);
   double scale = 1.0;
   cv::Mat small = gray;
   int longer = std::max(gray.cols, gray.rows);
@@ -114,9 +183,43 @@ Expected<std::vector<FaceHit>> FaceDetector::Detect(const cv::Mat& gray) const {
       if (!merged) out.push_back(m);
     }
   }
+  if (verify_pool_) {
+    std::vector<FaceHit> kept;
+    for (const FaceHit& f : out) {
+      PTMO_ASSIGN_OR_RETURN(bool ok, Verified(gray, f.box));
+      if (ok) kept.push_back(f);
+    }
+    out = std::move(kept);
+  }
   std::sort(out.begin(), out.end(),
             [](const FaceHit& a, const FaceHit& b) { return a.confidence > b.confidence; });
   return out;
+}
+
+Expected<bool> FaceDetector::Verified(const cv::Mat& gray, const Box& face) const {
+  if (face.width <= 0 || face.height <= 0) return false;
+  const int pad = int(std::lround(face.width * options_.verify_padding));
+  const cv::Rect crop =
+      cv::Rect(face.x - pad, face.y - pad, face.width + 2 * pad, face.height + 2 * pad) &
+      cv::Rect(0, 0, gray.cols, gray.rows);
+  if (crop.empty()) return false;
+  const int px = options_.verify_face_px;
+  const double scale = double(px) / face.width;
+  cv::Mat resized, eq;
+  cv::resize(gray(crop), resized, cv::Size(), scale, scale,
+             scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+  cv::equalizeHist(resized, eq);
+  std::vector<cv::Rect> rects;
+  std::vector<int> neighbors;
+  PTMO_ASSIGN_OR_RETURN(auto cascade, verify_pool_->Acquire());
+  try {
+    // Only faces of about the candidate's size count: 0.6x to 1.5x.
+    cascade->detectMultiScale(eq, rects, neighbors, 1.05, options_.verify_min_neighbors, 0,
+                              cv::Size(px * 3 / 5, px * 3 / 5), cv::Size(px * 3 / 2, px * 3 / 2));
+  } catch (const cv::Exception& e) {
+    return Internal(std::string("face verification failed: ") + e.what());
+  }
+  return !rects.empty();
 }
 
 }  // namespace ptmo::privacy::vision

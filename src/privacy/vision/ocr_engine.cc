@@ -103,8 +103,16 @@ Expected<OcrResult> OcrEngine::Recognize(const cv::Mat& gray) const {
   OcrResult all;
   for (const Box& b : regions) {
     cv::Rect r(b.x, b.y, b.width, b.height);
+    // Light text on a dark panel: handed over dark-on-light, so that Tesseract does not read
+    // each line twice (as is, then inverted after a low-confidence first reading).
+    cv::Mat crop = img(r);
+    cv::Mat inverted;
+    if (cv::mean(crop)[0] < 128) {
+      cv::bitwise_not(crop, inverted);
+      crop = inverted;
+    }
     PTMO_ASSIGN_OR_RETURN(OcrResult part,
-                          Run(&*api, img(r), scale, int(std::lround(b.x / scale)),
+                          Run(&*api, crop, scale, int(std::lround(b.x / scale)),
                               int(std::lround(b.y / scale)), options_.min_word_confidence));
     AppendOcrResult(std::move(part), &all);
   }

@@ -248,6 +248,7 @@ TEST_F(ImageAnalyzerTest, TwoCascadesReportAFaceBothFindOnce) {
   ASSERT_TRUE(gray.ok());
   cv::cvtColor(*gray, *gray, cv::COLOR_BGR2GRAY);
   FaceDetectorOptions o;
+  o.method = FaceMethod::kCascade;
   o.second_cascade_path = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml";
   o.upscale_below = 320;
   auto both = FaceDetector::Create(o);
