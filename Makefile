@@ -7,7 +7,7 @@ ASAN_BUILD ?= build/asan
 FUZZ_BUILD ?= build/fuzz
 FUZZ_RUNS ?= 20000
 
-.PHONY: deps demo build test asan fuzz format format-check tidy clean
+.PHONY: deps demo build test test-arm asan fuzz format format-check tidy clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -26,6 +26,11 @@ test: deps
 	@ninja -C $(CI_BUILD) -j$(JOBS)
 	@cd $(CI_BUILD) && ctest --output-on-failure -j$(JOBS)
 	@PTMO_DATA_DIR=$(CURDIR)/data bash tests/npm/run.sh $(CI_BUILD)/ptmo
+
+# The tensor tests cross-built for AArch64 and run under qemu: the NEON kernels against the
+# same tests as the x86 ones (installs g++-aarch64-linux-gnu and qemu-user when missing).
+test-arm:
+	@bash scripts/test-aarch64.sh build/aarch64
 
 # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan: deps

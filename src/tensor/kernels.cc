@@ -76,10 +76,15 @@ const Kernels* Avx512VnniKernels() {
   return kTable;
 }
 
+const Kernels* NeonKernels() {
+  return internal::NeonKernelTable();
+}
+
 const Kernels& BestKernels() {
   if (const Kernels* vnni = Avx512VnniKernels(); vnni != nullptr) return *vnni;
-  const Kernels* avx2 = Avx2Kernels();
-  return avx2 != nullptr ? *avx2 : ScalarKernels();
+  if (const Kernels* avx2 = Avx2Kernels(); avx2 != nullptr) return *avx2;
+  const Kernels* neon = NeonKernels();
+  return neon != nullptr ? *neon : ScalarKernels();
 }
 
 }  // namespace ptmo::tensor

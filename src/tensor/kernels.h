@@ -54,7 +54,7 @@ using DotTileFn = void (*)(int64_t n, const void* w, size_t w_stride, int64_t nr
 
 // One implementation of every kernel. Tables are immutable and live for the program.
 struct Kernels {
-  const char* name;  // "scalar", "avx2" or "avx512vnni"
+  const char* name;  // "scalar", "avx2", "avx512vnni" or "neon"
   VecDotFn dot_f32;
   VecDotFn dot_f16;
   VecDotFn dot_q4_0;
@@ -105,7 +105,12 @@ const Kernels* Avx2Kernels();
 // bit-identical to Avx2Kernels()'s; only the speed differs.
 const Kernels* Avx512VnniKernels();
 
-// The fastest set the CPU supports (chosen once): avx512vnni, else avx2, else scalar.
+// NEON kernels (AArch64 builds only, e.g. a Jetson; nullptr elsewhere). Integer block sums and
+// the scalar set's float steps in its order: every result is bit-identical to ScalarKernels()'s.
+// scripts/test-aarch64.sh cross-builds the tensor tests and runs them under qemu-aarch64.
+const Kernels* NeonKernels();
+
+// The fastest set the CPU supports (chosen once): avx512vnni, else avx2, else neon, else scalar.
 const Kernels& BestKernels();
 
 }  // namespace ptmo::tensor

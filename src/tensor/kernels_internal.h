@@ -13,6 +13,9 @@ const Kernels* Avx2KernelTable();
 // nullptr when this build's architecture has no AVX512-VNNI (the CPU check is in kernels.cc).
 const Kernels* Avx512VnniKernelTable();
 
+// nullptr unless this build targets AArch64 (NEON is part of its baseline).
+const Kernels* NeonKernelTable();
+
 // Tile kernel that computes every pair with the set's VecDotFn: for types without a
 // specialized tile. `dot` is fixed at compile time so the call can be inlined.
 template <VecDotFn dot>

@@ -27,6 +27,7 @@ std::vector<const Kernels*> AllKernelSets() {
   std::vector<const Kernels*> sets = {&ScalarKernels()};
   if (Avx2Kernels() != nullptr) sets.push_back(Avx2Kernels());
   if (Avx512VnniKernels() != nullptr) sets.push_back(Avx512VnniKernels());
+  if (NeonKernels() != nullptr) sets.push_back(NeonKernels());
   return sets;
 }
 
@@ -81,6 +82,8 @@ TEST(Kernels, BestSetIsTheMostCapableTheCpuHas) {
     EXPECT_NE(Avx2Kernels(), nullptr);  // VNNI extends the AVX2 set
   } else if (Avx2Kernels() != nullptr) {
     EXPECT_STREQ(BestKernels().name, "avx2");
+  } else if (NeonKernels() != nullptr) {
+    EXPECT_STREQ(BestKernels().name, "neon");
   } else {
     EXPECT_STREQ(BestKernels().name, "scalar");
   }
@@ -171,6 +174,39 @@ TEST(Kernels, VnniQ8_0HandlesMinus128Weights) {
     want += -128 * x.qs[j];
   }
   EXPECT_EQ(Avx512VnniKernels()->dot_q8_0(32, &w, &x), static_cast<float>(want));
+  EXPECT_EQ(ScalarKernels().dot_q8_0(32, &w, &x), static_cast<float>(want));
+}
+
+// The NEON set sums each block exactly and takes the scalar set's float steps in its order.
+TEST(Kernels, NeonSetIsBitIdenticalToScalar) {
+  if (NeonKernels() == nullptr) GTEST_SKIP() << "not an AArch64 build";
+  const Kernels& s = ScalarKernels();
+  const Kernels& v = *NeonKernels();
+  uint32_t seed = 900;
+  for (DType t : kWeightTypes) {
+    for (int64_t n : Lengths(t)) {
+      const Prepared p = Prepare(t, n, seed++);
+      const float x = s.ForWeights(t)(n, p.weights.data(), p.acts.data());
+      const float y = v.ForWeights(t)(n, p.weights.data(), p.acts.data());
+      EXPECT_EQ(std::bit_cast<uint32_t>(x), std::bit_cast<uint32_t>(y))
+          << DTypeName(t) << " n=" << n;
+    }
+  }
+}
+
+// The widest int8 operands: -128 weights (valid in files) against -128/127 activations.
+TEST(Kernels, NeonQ8_0IsExactAtTheInt8Extremes) {
+  if (NeonKernels() == nullptr) GTEST_SKIP() << "not an AArch64 build";
+  BlockQ8_0 w{}, x{};
+  w.d = FloatToHalf(1.0f);
+  x.d = FloatToHalf(1.0f);
+  int want = 0;
+  for (int j = 0; j < 32; ++j) {
+    w.qs[j] = -128;
+    x.qs[j] = static_cast<int8_t>(j % 2 == 0 ? -128 : 127);
+    want += -128 * x.qs[j];
+  }
+  EXPECT_EQ(NeonKernels()->dot_q8_0(32, &w, &x), static_cast<float>(want));
   EXPECT_EQ(ScalarKernels().dot_q8_0(32, &w, &x), static_cast<float>(want));
 }
 

@@ -21,6 +21,7 @@ std::vector<const Kernels*> AllKernelSets() {
   std::vector<const Kernels*> sets = {&ScalarKernels()};
   if (Avx2Kernels() != nullptr) sets.push_back(Avx2Kernels());
   if (Avx512VnniKernels() != nullptr) sets.push_back(Avx512VnniKernels());
+  if (NeonKernels() != nullptr) sets.push_back(NeonKernels());
   return sets;
 }
 
