@@ -189,33 +189,16 @@ float DotQ6_K(int64_t n, const void* vw, const void* vx) {
 void TileQ4_0Rows8(int64_t n, const void* vw, size_t w_stride, int64_t nr, const void* vx,
                    size_t x_stride, int64_t nt, float* out, size_t out_stride) {
   assert(n % kQK4_0 == 0);
-  constexpr int kGroup = 8;
-  constexpr size_t kColumnBytes = kGroup * sizeof(BlockQ4_0);
-  const int64_t nb = n / kQK4_0;
-  for (int64_t r0 = 0; r0 < nr; r0 += kGroup) {
-    const auto* group =
-        static_cast<const uint8_t*>(vw) + static_cast<size_t>(r0 / kGroup) * w_stride;
-    const int rows = static_cast<int>(nr - r0 < kGroup ? nr - r0 : kGroup);
-    for (int64_t t = 0; t < nt; ++t) {
-      const auto* x = reinterpret_cast<const BlockQ8_0*>(static_cast<const uint8_t*>(vx) +
-                                                         static_cast<size_t>(t) * x_stride);
-      for (int i = 0; i < rows; ++i) {
-        float sum = 0;
-        for (int64_t b = 0; b < nb; ++b) {
-          const uint8_t* col = group + static_cast<size_t>(b) * kColumnBytes;
-          Half d;
-          std::memcpy(&d, col + i * sizeof(Half), sizeof(d));
-          uint8_t packed[16];
-          for (int j = 0; j < 4; ++j) {
-            std::memcpy(packed + 4 * j, col + kGroup * sizeof(Half) + 32 * j + 4 * i, 4);
-          }
-          const int sumi = BlockDotQ4_0(vld1q_u8(packed), x[b].qs);
-          sum += static_cast<float>(sumi) * (HalfToFloat(d) * HalfToFloat(x[b].d));
-        }
-        out[static_cast<size_t>(t) * out_stride + static_cast<size_t>(r0 + i)] = sum;
-      }
-    }
-  }
+  TileRows8ByRow(n, vw, w_stride, nr, vx, x_stride, nt, out, out_stride,
+                 [](float sum, const uint8_t* col, int i, const BlockQ8_0& x) {
+                   uint8_t packed[16];
+                   for (int j = 0; j < 4; ++j) {
+                     std::memcpy(packed + 4 * j, col + 8 * sizeof(Half) + 32 * j + 4 * i, 4);
+                   }
+                   const int sumi = BlockDotQ4_0(vld1q_u8(packed), x.qs);
+                   return sum + static_cast<float>(sumi) *
+                                    (HalfToFloat(Rows8Scale(col, i)) * HalfToFloat(x.d));
+                 });
 }
 
 constexpr Kernels kNeon = {"neon",

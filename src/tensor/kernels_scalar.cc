@@ -137,36 +137,19 @@ float DotQ6_K(int64_t n, const void* vw, const void* vx) {
 void TileQ4_0Rows8(int64_t n, const void* vw, size_t w_stride, int64_t nr, const void* vx,
                    size_t x_stride, int64_t nt, float* out, size_t out_stride) {
   assert(n % kQK4_0 == 0);
-  constexpr int kGroup = 8;
-  constexpr size_t kColumnBytes = kGroup * sizeof(BlockQ4_0);
-  const int64_t nb = n / kQK4_0;
-  for (int64_t r0 = 0; r0 < nr; r0 += kGroup) {
-    const auto* group =
-        static_cast<const uint8_t*>(vw) + static_cast<size_t>(r0 / kGroup) * w_stride;
-    const int rows = static_cast<int>(nr - r0 < kGroup ? nr - r0 : kGroup);
-    for (int64_t t = 0; t < nt; ++t) {
-      const auto* x = reinterpret_cast<const BlockQ8_0*>(static_cast<const uint8_t*>(vx) +
-                                                         static_cast<size_t>(t) * x_stride);
-      for (int i = 0; i < rows; ++i) {
-        float sum = 0;
-        for (int64_t b = 0; b < nb; ++b) {
-          const uint8_t* col = group + static_cast<size_t>(b) * kColumnBytes;
-          Half d;
-          std::memcpy(&d, col + i * sizeof(Half), sizeof(d));
-          int sumi = 0;
-          for (int j = 0; j < 4; ++j) {
-            const uint8_t* q = col + kGroup * sizeof(Half) + 32 * j + 4 * i;
-            for (int e = 0; e < 4; ++e) {
-              sumi += ((q[e] & 0x0F) - 8) * x[b].qs[4 * j + e] +
-                      ((q[e] >> 4) - 8) * x[b].qs[16 + 4 * j + e];
-            }
-          }
-          sum += static_cast<float>(sumi) * (HalfToFloat(d) * HalfToFloat(x[b].d));
-        }
-        out[static_cast<size_t>(t) * out_stride + static_cast<size_t>(r0 + i)] = sum;
-      }
-    }
-  }
+  TileRows8ByRow(n, vw, w_stride, nr, vx, x_stride, nt, out, out_stride,
+                 [](float sum, const uint8_t* col, int i, const BlockQ8_0& x) {
+                   int sumi = 0;
+                   for (int j = 0; j < 4; ++j) {
+                     const uint8_t* q = col + 8 * sizeof(Half) + 32 * j + 4 * i;
+                     for (int e = 0; e < 4; ++e) {
+                       sumi += ((q[e] & 0x0F) - 8) * x.qs[4 * j + e] +
+                               ((q[e] >> 4) - 8) * x.qs[16 + 4 * j + e];
+                     }
+                   }
+                   return sum + static_cast<float>(sumi) *
+                                    (HalfToFloat(Rows8Scale(col, i)) * HalfToFloat(x.d));
+                 });
 }
 
 constexpr Kernels kScalar = {"scalar",
