@@ -27,6 +27,17 @@ Expected<std::unique_ptr<cv::CascadeClassifier>> LoadCascade(const std::string& 
   return c;
 }
 
+using CascadePool = ObjectPool<cv::CascadeClassifier>;
+
+// A pool of the cascade at `path`, its first instance loaded now (to fail early on a missing or
+// broken file), further ones lazily for concurrent callers.
+Expected<std::unique_ptr<CascadePool>> MakeCascadePool(const std::string& path, size_t size) {
+  PTMO_ASSIGN_OR_RETURN(auto first, LoadCascade(path));
+  auto pool = std::make_unique<CascadePool>([path] { return LoadCascade(path); }, size);
+  pool->Add(std::move(first));
+  return pool;
+}
+
 }  // namespace
 
 // dlib's detector keeps scratch state while it runs: one per concurrent caller.
@@ -53,18 +64,11 @@ Expected<std::unique_ptr<FaceDetector>> FaceDetector::Create(const FaceDetectorO
     d->hog_pool_->Add(std::make_unique<Hog>(*prototype));
     return d;
   }
-  PTMO_ASSIGN_OR_RETURN(auto first, LoadCascade(options.cascade_path));
   std::unique_ptr<FaceDetector> d(new FaceDetector(options));
-  std::string path = options.cascade_path;
-  d->pool_ = std::make_unique<ObjectPool<cv::CascadeClassifier>>(
-      [path] { return LoadCascade(path); }, options.pool_size);
-  d->pool_->Add(std::move(first));
+  PTMO_ASSIGN_OR_RETURN(d->pool_, MakeCascadePool(options.cascade_path, options.pool_size));
   if (!options.second_cascade_path.empty()) {
-    PTMO_ASSIGN_OR_RETURN(auto second, LoadCascade(options.second_cascade_path));
-    std::string path2 = options.second_cascade_path;
-    d->second_pool_ = std::make_unique<ObjectPool<cv::CascadeClassifier>>(
-        [path2] { return LoadCascade(path2); }, options.pool_size);
-    d->second_pool_->Add(std::move(second));
+    PTMO_ASSIGN_OR_RETURN(d->second_pool_,
+                          MakeCascadePool(options.second_cascade_path, options.pool_size));
   }
   if (!options.verify_cascade_path.empty()) {
     if (options.verify_face_px < 24 || options.verify_padding < 0 || options.verify_padding > 1) {
@@ -72,11 +76,8 @@ Expected<std::unique_ptr<FaceDetector>> FaceDetector::Create(const FaceDetectorO
           "face verification needs verify_face_px >= 24 and verify_padding "
           "in [0, 1]");
     }
-    PTMO_ASSIGN_OR_RETURN(auto verify, LoadCascade(options.verify_cascade_path));
-    std::string path3 = options.verify_cascade_path;
-    d->verify_pool_ = std::make_unique<ObjectPool<cv::CascadeClassifier>>(
-        [path3] { return LoadCascade(path3); }, options.pool_size);
-    d->verify_pool_->Add(std::move(verify));
+    PTMO_ASSIGN_OR_RETURN(d->verify_pool_,
+                          MakeCascadePool(options.verify_cascade_path, options.pool_size));
   }
   return d;
 }
@@ -141,15 +142,20 @@ Expected<std::vector<FaceHit>> FaceDetector::DetectHog(const cv::Mat& gray) cons
     f.confidence = 1.0 / (1.0 + std::exp(-2.0 * score));
     out.push_back(f);
   }
+  return out;
+}
+
+Expected<std::vector<FaceHit>> FaceDetector::Detect(const cv::Mat& gray) const {
+  if (gray.empty()) return std::vector<FaceHit>{};
+  PTMO_ASSIGN_OR_RETURN(std::vector<FaceHit> out,
+                        hog_pool_ ? DetectHog(gray) : DetectCascade(gray));
   std::sort(out.begin(), out.end(),
             [](const FaceHit& a, const FaceHit& b) { return a.confidence > b.confidence; });
   return out;
 }
 
-Expected<std::vector<FaceHit>> FaceDetector::Detect(const cv::Mat& gray) const {
+Expected<std::vector<FaceHit>> FaceDetector::DetectCascade(const cv::Mat& gray) const {
   std::vector<FaceHit> out;
-  if (gray.empty()) return out;
-  if (hog_pool_) return DetectHog(gray);
   double scale = 1.0;
   cv::Mat small = gray;
   int longer = std::max(gray.cols, gray.rows);
@@ -191,8 +197,6 @@ Expected<std::vector<FaceHit>> FaceDetector::Detect(const cv::Mat& gray) const {
     }
     out = std::move(kept);
   }
-  std::sort(out.begin(), out.end(),
-            [](const FaceHit& a, const FaceHit& b) { return a.confidence > b.confidence; });
   return out;
 }
 

@@ -93,7 +93,9 @@ class FaceDetector {
   std::unique_ptr<ObjectPool<cv::CascadeClassifier>> verify_pool_;  // null: no verification
   struct Hog;
   std::unique_ptr<ObjectPool<Hog>> hog_pool_;  // kHog only
+  // The two methods' faces, unsorted (Detect sorts).
   Expected<std::vector<FaceHit>> DetectHog(const cv::Mat& gray) const;
+  Expected<std::vector<FaceHit>> DetectCascade(const cv::Mat& gray) const;
   // Whether the verification cascade finds a face in `face` of `gray`.
   Expected<bool> Verified(const cv::Mat& gray, const Box& face) const;
 };
