@@ -53,6 +53,16 @@ Expected<std::unique_ptr<tesseract::TessBaseAPI>> MakeMrzApi(const OcrOptions& o
   return api;
 }
 
+// `img` with dark ink on a light ground: inverted when its mean is dark (light text on a dark
+// panel). Tesseract reads a low-confidence line a second time inverted; handed over this way,
+// each line is read once.
+cv::Mat DarkOnLight(const cv::Mat& img) {
+  if (cv::mean(img)[0] >= 128) return img;
+  cv::Mat inverted;
+  cv::bitwise_not(img, inverted);
+  return inverted;
+}
+
 }  // namespace
 
 void AppendOcrResult(OcrResult part, OcrResult* into) {
@@ -103,16 +113,8 @@ Expected<OcrResult> OcrEngine::Recognize(const cv::Mat& gray) const {
   OcrResult all;
   for (const Box& b : regions) {
     cv::Rect r(b.x, b.y, b.width, b.height);
-    // Light text on a dark panel: handed over dark-on-light, so that Tesseract does not read
-    // each line twice (as is, then inverted after a low-confidence first reading).
-    cv::Mat crop = img(r);
-    cv::Mat inverted;
-    if (cv::mean(crop)[0] < 128) {
-      cv::bitwise_not(crop, inverted);
-      crop = inverted;
-    }
     PTMO_ASSIGN_OR_RETURN(OcrResult part,
-                          Run(&*api, crop, scale, int(std::lround(b.x / scale)),
+                          Run(&*api, DarkOnLight(img(r)), scale, int(std::lround(b.x / scale)),
                               int(std::lround(b.y / scale)), options_.min_word_confidence));
     AppendOcrResult(std::move(part), &all);
   }
@@ -144,7 +146,7 @@ cv::Mat PrepareMrzLine(const LineCrop& line, double cap_px, LineLook look) {
   cv::Mat img;
   cv::resize(line.pixels, img, cv::Size(), scale, scale,
              scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
-  if (cv::mean(img)[0] < 128) cv::bitwise_not(img, img);
+  img = DarkOnLight(img);
   if (look == LineLook::kBinary) {
     cv::GaussianBlur(img, img, cv::Size(5, 5), 0);
     cv::threshold(img, img, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
