@@ -144,20 +144,22 @@ TEST(Kernels, TilesEqualTheDotOfEveryPairBitForBit) {
 }
 
 // The VNNI set computes the same integer lanes and the same float steps as the AVX2 set.
-TEST(Kernels, VnniSetIsBitIdenticalToAvx2) {
-  if (Avx512VnniKernels() == nullptr) GTEST_SKIP() << "CPU has no AVX512 VNNI/VL/BW";
-  const Kernels& a = *Avx2Kernels();
-  const Kernels& v = *Avx512VnniKernels();
-  uint32_t seed = 700;
+// Every weight type and row length: `b`'s dot product has the same bits as `a`'s.
+void ExpectBitIdenticalDots(const Kernels& a, const Kernels& b, uint32_t seed) {
   for (DType t : kWeightTypes) {
     for (int64_t n : Lengths(t)) {
       const Prepared p = Prepare(t, n, seed++);
       const float x = a.ForWeights(t)(n, p.weights.data(), p.acts.data());
-      const float y = v.ForWeights(t)(n, p.weights.data(), p.acts.data());
+      const float y = b.ForWeights(t)(n, p.weights.data(), p.acts.data());
       EXPECT_EQ(std::bit_cast<uint32_t>(x), std::bit_cast<uint32_t>(y))
-          << DTypeName(t) << " n=" << n;
+          << a.name << " vs " << b.name << ": " << DTypeName(t) << " n=" << n;
     }
   }
+}
+
+TEST(Kernels, VnniSetIsBitIdenticalToAvx2) {
+  if (Avx512VnniKernels() == nullptr) GTEST_SKIP() << "CPU has no AVX512 VNNI/VL/BW";
+  ExpectBitIdenticalDots(*Avx2Kernels(), *Avx512VnniKernels(), 700);
 }
 
 // Q8_0 weights of -128 (valid in files, never produced by our quantizer) are exact in the
@@ -180,18 +182,7 @@ TEST(Kernels, VnniQ8_0HandlesMinus128Weights) {
 // The NEON set sums each block exactly and takes the scalar set's float steps in its order.
 TEST(Kernels, NeonSetIsBitIdenticalToScalar) {
   if (NeonKernels() == nullptr) GTEST_SKIP() << "not an AArch64 build";
-  const Kernels& s = ScalarKernels();
-  const Kernels& v = *NeonKernels();
-  uint32_t seed = 900;
-  for (DType t : kWeightTypes) {
-    for (int64_t n : Lengths(t)) {
-      const Prepared p = Prepare(t, n, seed++);
-      const float x = s.ForWeights(t)(n, p.weights.data(), p.acts.data());
-      const float y = v.ForWeights(t)(n, p.weights.data(), p.acts.data());
-      EXPECT_EQ(std::bit_cast<uint32_t>(x), std::bit_cast<uint32_t>(y))
-          << DTypeName(t) << " n=" << n;
-    }
-  }
+  ExpectBitIdenticalDots(ScalarKernels(), *NeonKernels(), 900);
 }
 
 // The widest int8 operands: -128 weights (valid in files) against -128/127 activations.
