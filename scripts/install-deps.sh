@@ -16,12 +16,9 @@ PACKAGES=(
   fonts-dejavu-core fonts-nanum libstb-dev curl
 )
 
+source "$(dirname "$0")/apt-packages.sh"
 missing=()
-for p in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
+apt_missing missing "${PACKAGES[@]}"
 
 # The openai npm client tests need Node.js and npm; machines that already have them (from any
 # source) keep theirs.
@@ -30,11 +27,5 @@ if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt_install install-deps "${missing[@]}"
 echo "install-deps: done"

@@ -6,21 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build/aarch64}"
 
-PACKAGES=(g++-aarch64-linux-gnu qemu-user libgtest-dev cmake ninja-build)
+source scripts/apt-packages.sh
 missing=()
-for p in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  echo "test-aarch64: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+apt_missing missing g++-aarch64-linux-gnu qemu-user libgtest-dev cmake ninja-build
+if [ ${#missing[@]} -gt 0 ]; then apt_install test-aarch64 "${missing[@]}"; fi
 
 # Twice: the ARMv8.0 baseline (widening multiplies) and ARMv8.2 with the dot-product
 # instructions (SDOT), the two integer paths of kernels_neon.cc. qemu emulates both.
