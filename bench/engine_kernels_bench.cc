@@ -20,6 +20,7 @@
 #include "tensor/matvec.h"
 #include "tensor/quantize.h"
 #include "tensor/repack.h"
+#include "tensor/thread_pool.h"
 
 namespace {
 
@@ -138,6 +139,80 @@ void BM_Baseline_ReadWeights(benchmark::State& state, DType type) {
       benchmark::Counter::kIsRate);
 }
 
+// Decode as the engine runs it: many matrices (kDramCopies copies of the fixture, ~300 MB, far
+// beyond every cache) multiplied one after another with one token on a 2-thread pool, against a
+// 2-thread plain read of the same bytes. The ratio of the two bytes/s is the kernel's share of
+// the memory bandwidth.
+constexpr int kDramCopies = 48;
+
+struct DramFixture {
+  std::vector<uint8_t> bytes;
+  std::vector<WeightMatrix> views;
+};
+
+const DramFixture& GetDramFixture(DType type, bool rows8) {
+  static std::vector<std::pair<std::pair<DType, bool>, DramFixture*>> cache;
+  for (auto& [key, f] : cache) {
+    if (key.first == type && key.second == rows8) return *f;
+  }
+  const Fixture& one = FixtureFor(type, rows8);
+  auto* f = new DramFixture;
+  const size_t size = one.weights.size();
+  f->bytes.resize(size * kDramCopies);
+  for (int c = 0; c < kDramCopies; ++c) {
+    std::copy(one.weights.begin(), one.weights.end(), f->bytes.begin() + c * size);
+    WeightMatrix v = one.view;
+    v.data = f->bytes.data() + c * size;
+    f->views.push_back(v);
+  }
+  cache.push_back({{type, rows8}, f});
+  return *f;
+}
+
+ptmo::tensor::ThreadPool& TwoThreads() {
+  static ptmo::tensor::ThreadPool pool(2);
+  return pool;
+}
+
+void BM_MatVecDram(benchmark::State& state, DType type, const Kernels* kernels, bool rows8) {
+  const DramFixture& d = GetDramFixture(type, rows8);
+  const Fixture& f = FixtureFor(type, rows8);
+  std::vector<float> y(kRows);
+  for (auto _ : state) {
+    for (const WeightMatrix& w : d.views) {
+      ptmo::tensor::MatVec(w, f.one, y.data(), {.kernels = kernels, .pool = &TwoThreads()});
+    }
+    benchmark::DoNotOptimize(y.data());
+  }
+  state.counters["bytes/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(d.bytes.size()),
+      benchmark::Counter::kIsRate);
+}
+
+void BM_Baseline_ReadDram(benchmark::State& state, DType type, bool rows8) {
+  const DramFixture& d = GetDramFixture(type, rows8);
+  const auto* p = reinterpret_cast<const uint64_t*>(d.bytes.data());
+  const int64_t words = static_cast<int64_t>(d.bytes.size() / 8);
+  uint64_t sums[2] = {};
+  for (auto _ : state) {
+    TwoThreads().ParallelFor(2, [&](int64_t half) {
+      uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      const int64_t begin = half * (words / 2), end = begin + words / 2;
+      for (int64_t i = begin; i + 4 <= end; i += 4) {
+        s0 += p[i];
+        s1 += p[i + 1];
+        s2 += p[i + 2];
+        s3 += p[i + 3];
+      }
+      sums[half] = s0 + s1 + s2 + s3;
+    });
+    benchmark::DoNotOptimize(sums);
+  }
+  state.counters["bytes/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(d.bytes.size()),
+      benchmark::Counter::kIsRate);
+}
+
 int Register() {
   std::vector<const Kernels*> sets = {&ptmo::tensor::ScalarKernels()};
   if (ptmo::tensor::Avx2Kernels() != nullptr) sets.push_back(ptmo::tensor::Avx2Kernels());
@@ -150,12 +225,21 @@ int Register() {
     for (char c : t) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     benchmark::RegisterBenchmark(("Baseline_ReadWeights/" + lower).c_str(), BM_Baseline_ReadWeights,
                                  type);
+    benchmark::RegisterBenchmark(("Baseline_ReadDram2T/" + lower).c_str(), BM_Baseline_ReadDram,
+                                 type, false)
+        ->UseRealTime();
     for (const Kernels* k : sets) {
       benchmark::RegisterBenchmark(("MatVec/" + lower + "/" + k->name).c_str(), BM_MatVec, type, k,
                                    false);
       benchmark::RegisterBenchmark(("MatMul32/" + lower + "/" + k->name).c_str(), BM_MatMul32, type,
                                    k, false);
+      benchmark::RegisterBenchmark(("MatVecDram2T/" + lower + "/" + k->name).c_str(), BM_MatVecDram,
+                                   type, k, false)
+          ->UseRealTime();
       if (ptmo::tensor::CanRepackRows8(type)) {
+        benchmark::RegisterBenchmark(("MatVecDram2T/" + lower + "_rows8/" + k->name).c_str(),
+                                     BM_MatVecDram, type, k, true)
+            ->UseRealTime();
         benchmark::RegisterBenchmark(("MatVec/" + lower + "_rows8/" + k->name).c_str(), BM_MatVec,
                                      type, k, true);
         benchmark::RegisterBenchmark(("MatMul32/" + lower + "_rows8/" + k->name).c_str(),

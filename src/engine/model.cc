@@ -358,36 +358,33 @@ void Session::Attention(int64_t l, int64_t start_pos, int64_t n) {
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
   const bool f16 = kv_.type() == DType::kF16;
   const tensor::VecDotFn dot = f16 ? kernels_.dot_f16 : kernels_.dot_f32;
+  const tensor::AxpyFn axpy = f16 ? kernels_.axpy_f16 : kernels_.axpy_f32;
+  // A layer's rows are consecutive (kv_cache.h), so one base pointer and a stride reach them.
+  const size_t elem = f16 ? sizeof(Half) : sizeof(float);
+  const size_t row = kv_.row_bytes();
+  const auto* keys = static_cast<const uint8_t*>(kv_.Key(l, 0));
+  const auto* values = static_cast<const uint8_t*>(kv_.Value(l, 0));
 
   auto head = [&](int64_t h) {
-    const size_t kv_offset = static_cast<size_t>((h / group) * hd);
+    const size_t kv_offset = static_cast<size_t>((h / group) * hd) * elem;
     float* scores = &s_.scores[h * kv_.n_ctx()];
     Half* q16 = &s_.q16[h * hd];
     for (int64_t t = 0; t < n; ++t) {
       const float* q = &s_.q[t * d + h * hd];
       const void* qx = q;
       if (f16) {
-        for (int64_t i = 0; i < hd; ++i) q16[i] = tensor::FloatToHalf(q[i]);
+        tensor::FloatToHalfRow(q, q16, hd);
         qx = q16;
       }
       const int64_t n_pos = start_pos + t + 1;
       for (int64_t j = 0; j < n_pos; ++j) {
-        const auto* key = static_cast<const uint8_t*>(kv_.Key(l, j)) +
-                          kv_offset * (f16 ? sizeof(Half) : sizeof(float));
-        scores[j] = dot(hd, key, qx) * scale;
+        scores[j] = dot(hd, keys + static_cast<size_t>(j) * row + kv_offset, qx) * scale;
       }
       Softmax(scores, n_pos);
       float* out = &s_.att[t * d + h * hd];
       std::fill(out, out + hd, 0.0f);
       for (int64_t j = 0; j < n_pos; ++j) {
-        const float p = scores[j];
-        if (f16) {
-          const Half* v = static_cast<const Half*>(kv_.Value(l, j)) + kv_offset;
-          for (int64_t i = 0; i < hd; ++i) out[i] += p * tensor::HalfToFloat(v[i]);
-        } else {
-          const float* v = static_cast<const float*>(kv_.Value(l, j)) + kv_offset;
-          for (int64_t i = 0; i < hd; ++i) out[i] += p * v[i];
-        }
+        axpy(hd, scores[j], values + static_cast<size_t>(j) * row + kv_offset, out);
       }
     }
   };

@@ -40,6 +40,11 @@ enum class WeightLayout : uint8_t {
 
 using VecDotFn = float (*)(int64_t n, const void* w, const void* x);
 
+// y[i] += a * x[i] for i < n, x holding F32 or F16 values: the weighted sum of cached values
+// in attention. A multiply then an add, never fused, so every set's result is the scalar
+// set's bit for bit. Any n >= 0; thread-safe; no allocation.
+using AxpyFn = void (*)(int64_t n, float a, const void* x, float* y);
+
 // A tile of dot products, the building block of MatVec and MatMul (matvec.h):
 //
 //   out[t * out_stride + r] = dot(n, w + r * w_stride, x + t * x_stride)
@@ -72,6 +77,8 @@ struct Kernels {
   // stop inside the last group (only its first nr % 8 rows are written). Every result is
   // bit-identical to the scalar set's dot_q4_0 on the original row, in every set.
   DotTileFn tile_q4_0_rows8;
+  AxpyFn axpy_f32;
+  AxpyFn axpy_f16;
 
   // The dot kernel for weights of `type`, or nullptr when the type is not supported.
   VecDotFn ForWeights(DType type) const;

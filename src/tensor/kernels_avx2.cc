@@ -87,6 +87,28 @@ PTMO_AVX2 float DotF16(int64_t n, const void* vw, const void* vx) {
   return sum;
 }
 
+PTMO_AVX2 void AxpyF32(int64_t n, float a, const void* vx, float* y) {
+  const float* x = static_cast<const float*>(vx);
+  const __m256 va = _mm256_set1_ps(a);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    _mm256_storeu_ps(
+        y + i, _mm256_add_ps(_mm256_loadu_ps(y + i), _mm256_mul_ps(va, _mm256_loadu_ps(x + i))));
+  }
+  for (; i < n; ++i) y[i] += a * x[i];
+}
+
+PTMO_AVX2 void AxpyF16(int64_t n, float a, const void* vx, float* y) {
+  const Half* x = static_cast<const Half*>(vx);
+  const __m256 va = _mm256_set1_ps(a);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    _mm256_storeu_ps(y + i,
+                     _mm256_add_ps(_mm256_loadu_ps(y + i), _mm256_mul_ps(va, LoadHalves(x + i))));
+  }
+  for (; i < n; ++i) y[i] += a * HalfToFloatF16c(x[i]);
+}
+
 // Q4_0 and Q8_0: the tile kernels shared with the VNNI set (kernels_x86_tile.inc); the
 // single dot product is a 1 x 1 tile, so MatVec, MatMul and the dot agree bit for bit.
 #define PTMO_TILE_TARGET PTMO_AVX2
@@ -274,7 +296,9 @@ constexpr Kernels kAvx2 = {"avx2",
                            TileQ8<TileQ8_0>,
                            TileQ4_K,
                            TileFromDot<DotQ6_K>,
-                           TileQ4_0Rows8};
+                           TileQ4_0Rows8,
+                           AxpyF32,
+                           AxpyF16};
 
 }  // namespace
 

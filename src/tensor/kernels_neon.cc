@@ -78,6 +78,27 @@ float DotF16(int64_t n, const void* vw, const void* vx) {
   return Reduce8(s);
 }
 
+void AxpyF32(int64_t n, float a, const void* vx, float* y) {
+  const float* x = static_cast<const float*>(vx);
+  const float32x4_t va = vdupq_n_f32(a);
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    vst1q_f32(y + i, vaddq_f32(vld1q_f32(y + i), vmulq_f32(va, vld1q_f32(x + i))));
+  for (; i < n; ++i) y[i] += a * x[i];
+}
+
+void AxpyF16(int64_t n, float a, const void* vx, float* y) {
+  const Half* x = static_cast<const Half*>(vx);
+  const float32x4_t va = vdupq_n_f32(a);
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const float32x4_t xf =
+        vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(reinterpret_cast<const uint16_t*>(x + i))));
+    vst1q_f32(y + i, vaddq_f32(vld1q_f32(y + i), vmulq_f32(va, xf)));
+  }
+  for (; i < n; ++i) y[i] += a * HalfToFloat(x[i]);
+}
+
 // The integer dot of one Q4_0 block's 16 packed bytes with one Q8_0 block.
 inline int BlockDotQ4_0(uint8x16_t q, const int8_t* x) {
   const int8x16_t eight = vdupq_n_s8(8);
@@ -214,7 +235,9 @@ constexpr Kernels kNeon = {"neon",
                            TileFromDot<DotQ8_0>,
                            TileFromDot<DotQ4_K>,
                            TileFromDot<DotQ6_K>,
-                           TileQ4_0Rows8};
+                           TileQ4_0Rows8,
+                           AxpyF32,
+                           AxpyF16};
 
 }  // namespace
 

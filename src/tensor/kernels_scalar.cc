@@ -47,6 +47,16 @@ float DotF16(int64_t n, const void* vw, const void* vx) {
   return Reduce8(s);
 }
 
+void AxpyF32(int64_t n, float a, const void* vx, float* y) {
+  const float* x = static_cast<const float*>(vx);
+  for (int64_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+void AxpyF16(int64_t n, float a, const void* vx, float* y) {
+  const Half* x = static_cast<const Half*>(vx);
+  for (int64_t i = 0; i < n; ++i) y[i] += a * HalfToFloat(x[i]);
+}
+
 float DotQ4_0(int64_t n, const void* vw, const void* vx) {
   assert(n % kQK4_0 == 0);
   const BlockQ4_0* w = static_cast<const BlockQ4_0*>(vw);
@@ -165,7 +175,9 @@ constexpr Kernels kScalar = {"scalar",
                              TileFromDot<DotQ8_0>,
                              TileFromDot<DotQ4_K>,
                              TileFromDot<DotQ6_K>,
-                             TileQ4_0Rows8};
+                             TileQ4_0Rows8,
+                             AxpyF32,
+                             AxpyF16};
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tensor/f16.h"
 #include "tensor/quant_blocks.h"
 #include "tensor/tensor_test_util.h"
 
@@ -395,6 +396,44 @@ TEST(Kernels, ZeroActivationsGiveZero) {
       std::vector<uint8_t> xq(*RowBytes(ActivationType(t), n));
       PrepareActivations(t, zero.data(), xq.data(), n);
       EXPECT_EQ(k->ForWeights(t)(n, w.data(), xq.data()), 0.0f) << k->name << DTypeName(t);
+    }
+  }
+}
+
+// The attention's value sums: every set must give y + a * x rounded twice (a product, then a
+// sum), exactly as the scalar reference writes it, for F32 and F16 values and ragged lengths.
+TEST(Kernels, AxpyIsAMultiplyThenAnAddInEverySet) {
+  for (const Kernels* k : AllKernelSets()) {
+    for (int64_t n : {0, 1, 7, 8, 9, 64, 67, 1000}) {
+      const std::vector<float> x = RandomFloats(n, 5);
+      std::vector<Half> x16(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n; ++i) x16[i] = FloatToHalf(x[i]);
+      const std::vector<float> y0 = RandomFloats(n, 6);
+      const float a = 0.3721f;
+      std::vector<float> y32 = y0, y16 = y0;
+      k->axpy_f32(n, a, x.data(), y32.data());
+      k->axpy_f16(n, a, x16.data(), y16.data());
+      for (int64_t i = 0; i < n; ++i) {
+        const volatile float p32 = a * x[i];
+        const volatile float p16 = a * HalfToFloat(x16[i]);
+        EXPECT_EQ(std::bit_cast<uint32_t>(y32[i]), std::bit_cast<uint32_t>(y0[i] + p32))
+            << k->name << " f32 n=" << n << " i=" << i;
+        EXPECT_EQ(std::bit_cast<uint32_t>(y16[i]), std::bit_cast<uint32_t>(y0[i] + p16))
+            << k->name << " f16 n=" << n << " i=" << i;
+      }
+    }
+  }
+}
+
+TEST(Kernels, AxpyLeavesValuesPastNUntouched) {
+  for (const Kernels* k : AllKernelSets()) {
+    std::vector<float> x(16, 1.0f), y(16, 2.0f);
+    std::vector<Half> x16(16, FloatToHalf(1.0f));
+    k->axpy_f32(5, 1.0f, x.data(), y.data());
+    k->axpy_f16(3, 1.0f, x16.data(), y.data());
+    for (int i = 0; i < 16; ++i) {
+      const float want = i < 3 ? 4.0f : i < 5 ? 3.0f : 2.0f;
+      EXPECT_EQ(y[i], want) << k->name << " i=" << i;
     }
   }
 }
