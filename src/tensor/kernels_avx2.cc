@@ -141,81 +141,179 @@ inline Q4KScales DecodeQ4KScales(const uint8_t* scales) {
   return r;
 }
 
-// One Q4_K weight row against T activation rows (Q8_K). Per super-block the weight nibbles,
-// scales and mins are unpacked once for all T rows; each pair's integer sums (exact) are
-// reduced to one int and then go through the scalar kernel's float steps, so every result is
-// bit-identical to the scalar DotQ4_K.
-template <int T>
-PTMO_AVX2 void Q4KRow(int64_t nb, const BlockQ4_K* w, const uint8_t* x, size_t x_stride, float* out,
-                      size_t out_stride) {
+// The weights of one Q4_K block, unpacked for the integer multiply-adds: nibbles of each 32-byte
+// chunk c (low: sub-block 2c, high: sub-block 2c + 1), each sub-block's scale as int16 in every
+// lane, and the mins as int16 pairs (m0, m0, m1, m1, ...) to madd with the 16 bsums.
+struct Q4KUnpacked {
+  __m256i lo[4], hi[4], scale[8], mins;
+};
+
+PTMO_AVX2 inline void UnpackQ4K(const BlockQ4_K& w, Q4KUnpacked& u) {
   const __m256i low_nibbles = _mm256_set1_epi8(0x0F);
-  float sum[T];
-  for (int t = 0; t < T; ++t) sum[t] = 0;
-  for (int64_t b = 0; b < nb; ++b) {
-    const Q4KScales sm = DecodeQ4KScales(w[b].scales);
-    // Scales as int16, the same in both 128-bit halves; chunk c's low nibbles use sc[2c], its
-    // high nibbles sc[2c + 1]: broadcast each to all 16 lanes with a byte shuffle.
-    const __m256i sc16 = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(
-        _mm_set_epi32(0, 0, static_cast<int>(sm.sc[1]), static_cast<int>(sm.sc[0]))));
-    // Mins as int16 pairs (m0, m0, m1, m1, ...), to madd with the 16 bsums.
-    const __m128i m16 = _mm_cvtepu8_epi16(
-        _mm_set_epi32(0, 0, static_cast<int>(sm.m[1]), static_cast<int>(sm.m[0])));
-    const __m256i mins =
-        _mm256_set_m128i(_mm_unpackhi_epi16(m16, m16), _mm_unpacklo_epi16(m16, m16));
-    __m256i lo[4], hi[4], scale[8];
-    for (int c = 0; c < 4; ++c) {
-      const __m256i q4 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[b].qs + 32 * c));
-      lo[c] = _mm256_and_si256(q4, low_nibbles);
-      hi[c] = _mm256_and_si256(_mm256_srli_epi16(q4, 4), low_nibbles);
-    }
-    for (int s = 0; s < 8; ++s) {
-      scale[s] =
-          _mm256_shuffle_epi8(sc16, _mm256_set1_epi16(static_cast<int16_t>(0x0100 + 0x0202 * s)));
-    }
-    const float dw = HalfToFloatF16c(w[b].d);
-    const float dminw = HalfToFloatF16c(w[b].dmin);
-    for (int t = 0; t < T; ++t) {
-      const BlockQ8_K& xb = reinterpret_cast<const BlockQ8_K*>(x + t * x_stride)[b];
-      __m256i acc = _mm256_setzero_si256();
-      for (int c = 0; c < 4; ++c) {
-        const __m256i y0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb.qs + 64 * c));
-        const __m256i y1 =
-            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb.qs + 64 * c + 32));
-        // maddubs: unsigned nibble x signed q8; a pair is at most 2 * 15 * 128, no saturation.
-        const __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(lo[c], y0), scale[2 * c]);
-        const __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(hi[c], y1), scale[2 * c + 1]);
-        acc = _mm256_add_epi32(acc, _mm256_add_epi32(p0, p1));
-      }
-      const __m256i bsums = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb.bsums));
-      const int sumi = HorizontalSum(acc);
-      const int summ = HorizontalSum(_mm256_madd_epi16(bsums, mins));
-      const float d = dw * xb.d;
-      const float dmin = dminw * xb.d;
-      sum[t] += d * static_cast<float>(sumi) - dmin * static_cast<float>(summ);
-    }
+  const Q4KScales sm = DecodeQ4KScales(w.scales);
+  const __m256i sc16 = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(
+      _mm_set_epi32(0, 0, static_cast<int>(sm.sc[1]), static_cast<int>(sm.sc[0]))));
+  const __m128i m16 =
+      _mm_cvtepu8_epi16(_mm_set_epi32(0, 0, static_cast<int>(sm.m[1]), static_cast<int>(sm.m[0])));
+  u.mins = _mm256_set_m128i(_mm_unpackhi_epi16(m16, m16), _mm_unpacklo_epi16(m16, m16));
+#pragma GCC unroll 4
+  for (int c = 0; c < 4; ++c) {
+    const __m256i q4 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w.qs + 32 * c));
+    u.lo[c] = _mm256_and_si256(q4, low_nibbles);
+    u.hi[c] = _mm256_and_si256(_mm256_srli_epi16(q4, 4), low_nibbles);
   }
-  for (int t = 0; t < T; ++t) out[t * out_stride] = sum[t];
+#pragma GCC unroll 8
+  for (int s = 0; s < 8; ++s) {  // byte shuffle: int16 lane s of sc16 to all 16 lanes
+    u.scale[s] =
+        _mm256_shuffle_epi8(sc16, _mm256_set1_epi16(static_cast<int16_t>(0x0100 + 0x0202 * s)));
+  }
 }
 
-// DotTileFn for Q4_K: row by row, each against groups of four activation rows.
+// One pair's integer sums as 8 int32 lanes each: `dot` adds up to sum_s(sc_s * dot_s), `summ`
+// to sum_s(m_s * bsum_s). maddubs: unsigned nibble x signed q8, a pair at most 2 * 15 * 128.
+PTMO_AVX2 inline void Q4KPairLanes(const Q4KUnpacked& u, const BlockQ8_K& x, __m256i& dot,
+                                   __m256i& summ) {
+  __m256i acc = _mm256_setzero_si256();
+#pragma GCC unroll 4
+  for (int c = 0; c < 4; ++c) {
+    const __m256i y0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x.qs + 64 * c));
+    const __m256i y1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x.qs + 64 * c + 32));
+    const __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(u.lo[c], y0), u.scale[2 * c]);
+    const __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(u.hi[c], y1), u.scale[2 * c + 1]);
+    acc = _mm256_add_epi32(acc, _mm256_add_epi32(p0, p1));
+  }
+  dot = acc;
+  summ = _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x.bsums)), u.mins);
+}
+
+// One pair's two integer sums from its lanes: {sumi, summ} in the low 64 bits (exact).
+PTMO_AVX2 inline __m128i PairSums(__m256i dot, __m256i summ) {
+  const __m256i h = _mm256_hadd_epi32(dot, summ);  // dot pairs, summ pairs (per 128-bit half)
+  const __m128i x = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+  return _mm_hadd_epi32(x, x);
+}
+
+// Blocks whose integer sums are kept before their float steps run (2 KiB on the stack).
+constexpr int64_t kQ4KChunk = 64;
+
+// Integer sums of up to kQ4KChunk blocks for four pairs: sums[b][k] = {sumi, summ} of pair k.
+using Q4KChunkSums = int32_t[kQ4KChunk][4][2];
+
+// The scalar DotQ4_K's float steps over `nb` blocks for four pairs at once, lane k for pair k:
+//   sum += (dw * dx) * float(sumi) - (dminw * dx) * float(summ)
+// `dw(b)`, `dminw(b)` and `dx(b)` give block b's four factors.
+template <typename Dw, typename Dminw, typename Dx>
+PTMO_AVX2 inline __m128 Q4KFloatSteps(__m128 sum, int64_t nb, const Q4KChunkSums& sums, Dw dw,
+                                      Dminw dminw, Dx dx) {
+  for (int64_t b = 0; b < nb; ++b) {
+    const __m128 p01 =
+        _mm_castsi128_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(sums[b][0])));
+    const __m128 p23 =
+        _mm_castsi128_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(sums[b][2])));
+    const __m128 sumi =
+        _mm_cvtepi32_ps(_mm_castps_si128(_mm_shuffle_ps(p01, p23, _MM_SHUFFLE(2, 0, 2, 0))));
+    const __m128 summ =
+        _mm_cvtepi32_ps(_mm_castps_si128(_mm_shuffle_ps(p01, p23, _MM_SHUFFLE(3, 1, 3, 1))));
+    const __m128 x = dx(b);
+    const __m128 d = _mm_mul_ps(dw(b), x);
+    const __m128 dmin = _mm_mul_ps(dminw(b), x);
+    sum = _mm_add_ps(sum, _mm_sub_ps(_mm_mul_ps(d, sumi), _mm_mul_ps(dmin, summ)));
+  }
+  return sum;
+}
+
+// Four weight rows (w[k], repeated when fewer rows are left) against one activation row: the
+// decode case. Each row's blocks are read in order (one stream at a time), their integer sums
+// kept per chunk, and the four rows' float steps then run side by side.
+PTMO_AVX2 void Q4KRows4(int64_t nb, const BlockQ4_K* const w[4], const BlockQ8_K* x, float out[4]) {
+  __m128 sum = _mm_setzero_ps();
+  Q4KChunkSums sums;
+  Q4KUnpacked u;
+  for (int64_t b0 = 0; b0 < nb; b0 += kQ4KChunk) {
+    const int64_t n = nb - b0 < kQ4KChunk ? nb - b0 : kQ4KChunk;
+    for (int k = 0; k < 4; ++k) {
+      for (int64_t b = 0; b < n; ++b) {
+        __m256i dot, summ;
+        UnpackQ4K(w[k][b0 + b], u);
+        Q4KPairLanes(u, x[b0 + b], dot, summ);
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(sums[b][k]), PairSums(dot, summ));
+      }
+    }
+    auto half = [&](int64_t b, bool dmin) {
+      const BlockQ4_K* r[4] = {w[0] + b0 + b, w[1] + b0 + b, w[2] + b0 + b, w[3] + b0 + b};
+      float f[4];
+      for (int k = 0; k < 4; ++k) f[k] = HalfToFloatF16c(dmin ? r[k]->dmin : r[k]->d);
+      return _mm_loadu_ps(f);
+    };
+    sum = Q4KFloatSteps(
+        sum, n, sums, [&](int64_t b) { return half(b, false); },
+        [&](int64_t b) { return half(b, true); },
+        [&](int64_t b) { return _mm_set1_ps(x[b0 + b].d); });
+  }
+  _mm_storeu_ps(out, sum);
+}
+
+// One weight row against four activation rows (x[k], repeated when fewer are left): prefill.
+// The row is unpacked once per block for all four.
+PTMO_AVX2 void Q4KTokens4(int64_t nb, const BlockQ4_K* w, const BlockQ8_K* const x[4],
+                          float out[4]) {
+  __m128 sum = _mm_setzero_ps();
+  Q4KChunkSums sums;
+  Q4KUnpacked u;
+  for (int64_t b0 = 0; b0 < nb; b0 += kQ4KChunk) {
+    const int64_t n = nb - b0 < kQ4KChunk ? nb - b0 : kQ4KChunk;
+    for (int64_t b = 0; b < n; ++b) {
+      UnpackQ4K(w[b0 + b], u);
+      for (int k = 0; k < 4; ++k) {
+        __m256i dot, summ;
+        Q4KPairLanes(u, x[k][b0 + b], dot, summ);
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(sums[b][k]), PairSums(dot, summ));
+      }
+    }
+    sum = Q4KFloatSteps(
+        sum, n, sums, [&](int64_t b) { return _mm_set1_ps(HalfToFloatF16c(w[b0 + b].d)); },
+        [&](int64_t b) { return _mm_set1_ps(HalfToFloatF16c(w[b0 + b].dmin)); },
+        [&](int64_t b) {
+          return _mm_setr_ps(x[0][b0 + b].d, x[1][b0 + b].d, x[2][b0 + b].d, x[3][b0 + b].d);
+        });
+  }
+  _mm_storeu_ps(out, sum);
+}
+
+// DotTileFn for Q4_K: with one activation row, four weight rows at a time; with more, each
+// weight row against four activation rows at a time. Every result is bit-identical to the
+// scalar DotQ4_K: the integer sums are exact and each lane takes its float steps in order.
 PTMO_AVX2 void TileQ4_K(int64_t n, const void* vw, size_t w_stride, int64_t nr, const void* vx,
                         size_t x_stride, int64_t nt, float* out, size_t out_stride) {
   const int64_t nb = n / kQK_K;
-  const auto* x = static_cast<const uint8_t*>(vx);
-  for (int64_t r = 0; r < nr; ++r) {
-    const auto* w = reinterpret_cast<const BlockQ4_K*>(static_cast<const uint8_t*>(vw) +
-                                                       static_cast<size_t>(r) * w_stride);
-    int64_t t = 0;
-    for (; t + 4 <= nt; t += 4) {
-      Q4KRow<4>(nb, w, x + t * x_stride, x_stride, out + t * out_stride + r, out_stride);
+  auto row = [&](int64_t r) {
+    return reinterpret_cast<const BlockQ4_K*>(static_cast<const uint8_t*>(vw) +
+                                              static_cast<size_t>(r) * w_stride);
+  };
+  auto act = [&](int64_t t) {
+    return reinterpret_cast<const BlockQ8_K*>(static_cast<const uint8_t*>(vx) +
+                                              static_cast<size_t>(t) * x_stride);
+  };
+  float lanes[4];
+  if (nt == 1) {
+    for (int64_t r0 = 0; r0 < nr; r0 += 4) {
+      const int rows = static_cast<int>(nr - r0 < 4 ? nr - r0 : 4);
+      const BlockQ4_K* w[4];
+      for (int k = 0; k < 4; ++k) w[k] = row(r0 + (k < rows ? k : rows - 1));
+      Q4KRows4(nb, w, act(0), lanes);
+      for (int k = 0; k < rows; ++k) out[r0 + k] = lanes[k];
     }
-    const uint8_t* xt = x + t * x_stride;
-    float* ot = out + t * out_stride + r;
-    switch (nt - t) {
-      case 0: break;
-      case 1: Q4KRow<1>(nb, w, xt, x_stride, ot, out_stride); break;
-      case 2: Q4KRow<2>(nb, w, xt, x_stride, ot, out_stride); break;
-      case 3: Q4KRow<3>(nb, w, xt, x_stride, ot, out_stride); break;
+    return;
+  }
+  for (int64_t r = 0; r < nr; ++r) {
+    for (int64_t t0 = 0; t0 < nt; t0 += 4) {
+      const int tokens = static_cast<int>(nt - t0 < 4 ? nt - t0 : 4);
+      const BlockQ8_K* x[4];
+      for (int k = 0; k < 4; ++k) x[k] = act(t0 + (k < tokens ? k : tokens - 1));
+      Q4KTokens4(nb, row(r), x, lanes);
+      for (int k = 0; k < tokens; ++k) {
+        out[static_cast<size_t>(t0 + k) * out_stride + static_cast<size_t>(r)] = lanes[k];
+      }
     }
   }
 }
@@ -223,13 +321,10 @@ PTMO_AVX2 void TileQ4_K(int64_t n, const void* vw, size_t w_stride, int64_t nr, 
 PTMO_AVX2 float DotQ4_K(int64_t n, const void* w, const void* x) {
   assert(n % kQK_K == 0);
   float out = 0;
-  Q4KRow<1>(n / kQK_K, static_cast<const BlockQ4_K*>(w), static_cast<const uint8_t*>(x), 0, &out,
-            0);
+  TileQ4_K(n, w, 0, 1, x, 0, 1, &out, 0);
   return out;
 }
 
-// Scales for one 32-value chunk: groups g (first 16 values) and g + 1 (last 16), matching the
-// int16 lanes maddubs produced (lanes 0-7 from bytes 0-15, lanes 8-15 from bytes 16-31).
 PTMO_AVX2 inline __m256i PairScales(const int8_t* sc) {
   return _mm256_set_m128i(_mm_set1_epi16(sc[1]), _mm_set1_epi16(sc[0]));
 }
