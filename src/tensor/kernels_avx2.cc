@@ -325,26 +325,35 @@ PTMO_AVX2 float DotQ4_K(int64_t n, const void* w, const void* x) {
   return out;
 }
 
-PTMO_AVX2 inline __m256i PairScales(const int8_t* sc) {
-  return _mm256_set_m128i(_mm_set1_epi16(sc[1]), _mm_set1_epi16(sc[0]));
-}
-
 PTMO_AVX2 float DotQ6_K(int64_t n, const void* vw, const void* vx) {
   assert(n % kQK_K == 0);
   const BlockQ6_K* w = static_cast<const BlockQ6_K*>(vw);
   const BlockQ8_K* x = static_cast<const BlockQ8_K*>(vx);
   const __m256i m4 = _mm256_set1_epi8(0x0F);
   const __m256i m_high = _mm256_set1_epi8(0x30);
+  // Byte shuffles giving scale 2j (low 128-bit half) and 2j + 1 (high half) of the 8 int16
+  // scales of one half-block, in every int16 lane of their half.
+  __m256i control[4];
+  for (int j = 0; j < 4; ++j) {
+    control[j] =
+        _mm256_set_m128i(_mm_set1_epi16(static_cast<int16_t>(0x0100 + 0x0202 * (2 * j + 1))),
+                         _mm_set1_epi16(static_cast<int16_t>(0x0100 + 0x0202 * (2 * j))));
+  }
   float sum = 0;
   for (int64_t b = 0; b < n / kQK_K; ++b) {
-    // sum(sc * (q - 32) * q8) = sum(sc * q * q8) - 32 * sum_g(sc_g * bsum_g)
-    int bias = 0;
-    for (int g = 0; g < 16; ++g) bias += w[b].scales[g] * x[b].bsums[g];
-    __m256i acc = _mm256_setzero_si256();
+    // sum(sc * (q - 32) * q8) = sum(sc * q * q8) - 32 * sum_g(sc_g * bsum_g), all in int32
+    // lanes (exact) until one horizontal sum.
+    const __m128i sc8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].scales));
+    const __m256i bsums = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].bsums));
+    __m256i acc =
+        _mm256_sub_epi32(_mm256_setzero_si256(),
+                         _mm256_slli_epi32(_mm256_madd_epi16(_mm256_cvtepi8_epi16(sc8), bsums), 5));
+#pragma GCC unroll 2
     for (int h = 0; h < 2; ++h) {
       const uint8_t* ql = w[b].ql + 64 * h;
-      const int8_t* sc = w[b].scales + 8 * h;
       const int8_t* q8 = x[b].qs + 128 * h;
+      const __m256i sc16 = _mm256_broadcastsi128_si256(
+          _mm_cvtepi8_epi16(h == 0 ? sc8 : _mm_unpackhi_epi64(sc8, sc8)));
       const __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[b].qh + 32 * h));
       const __m256i ql0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql));
       const __m256i ql1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql + 32));
@@ -354,26 +363,19 @@ PTMO_AVX2 float DotQ6_K(int64_t n, const void* vw, const void* vx) {
       const __m256i h2 = _mm256_and_si256(_mm256_slli_epi16(qh, 2), m_high);
       const __m256i h3 = _mm256_and_si256(qh, m_high);
       const __m256i h4 = _mm256_and_si256(_mm256_srli_epi16(qh, 2), m_high);
-      const __m256i q1 = _mm256_or_si256(_mm256_and_si256(ql0, m4), h1);
-      const __m256i q2 = _mm256_or_si256(_mm256_and_si256(ql1, m4), h2);
-      const __m256i q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), h3);
-      const __m256i q4 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4), h4);
-      // Unsigned q in [0, 63] times signed q8: a pair is at most 2 * 63 * 128, no saturation.
-      const __m256i p1 =
-          _mm256_maddubs_epi16(q1, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q8)));
-      const __m256i p2 =
-          _mm256_maddubs_epi16(q2, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q8 + 32)));
-      const __m256i p3 =
-          _mm256_maddubs_epi16(q3, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q8 + 64)));
-      const __m256i p4 =
-          _mm256_maddubs_epi16(q4, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q8 + 96)));
-      acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p1, PairScales(sc + 0)));
-      acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p2, PairScales(sc + 2)));
-      acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p3, PairScales(sc + 4)));
-      acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p4, PairScales(sc + 6)));
+      const __m256i q[4] = {_mm256_or_si256(_mm256_and_si256(ql0, m4), h1),
+                            _mm256_or_si256(_mm256_and_si256(ql1, m4), h2),
+                            _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), h3),
+                            _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4), h4)};
+#pragma GCC unroll 4
+      for (int j = 0; j < 4; ++j) {
+        // Unsigned q in [0, 63] times signed q8: a pair is at most 2 * 63 * 128, no saturation.
+        const __m256i p = _mm256_maddubs_epi16(
+            q[j], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q8 + 32 * j)));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, _mm256_shuffle_epi8(sc16, control[j])));
+      }
     }
-    const int sumi = HorizontalSum(acc) - 32 * bias;
-    sum += (HalfToFloatF16c(w[b].d) * x[b].d) * static_cast<float>(sumi);
+    sum += (HalfToFloatF16c(w[b].d) * x[b].d) * static_cast<float>(HorizontalSum(acc));
   }
   return sum;
 }
