@@ -53,7 +53,9 @@ Expected<std::unique_ptr<LocalBackend>> LocalBackend::Open(const LocalBackendOpt
                      ? std::filesystem::path(options.model_path).stem().string()
                      : options.model_id;
   b->queue_limit_ = options.queue_limit;
-  PTMO_ASSIGN_OR_RETURN(b->model_, engine::Model::Load(options.model_path));
+  engine::LoadOptions load;
+  load.repack.cache_dir = options.repack_cache_dir;
+  PTMO_ASSIGN_OR_RETURN(b->model_, engine::Model::Load(options.model_path, load));
   PTMO_ASSIGN_OR_RETURN(b->tokenizer_, engine::Tokenizer::FromGguf(b->model_->gguf()));
 
   auto tmpl = engine::ChatTemplate::FromGguf(b->model_->gguf(), options.chat_template);

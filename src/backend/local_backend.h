@@ -64,6 +64,9 @@ struct LocalBackendOptions {
   // instead of the file's `tokenizer.chat_template`. Empty: the file's, detected at Open.
   std::string chat_template;
   std::string name = "local";  // name() for logs and metrics
+  // Where a large Q4_0 model's repacked copy is kept between runs (engine/repack_cache.h);
+  // "": repack in memory at every start.
+  std::string repack_cache_dir;
 };
 
 class LocalBackend : public Backend {

@@ -40,6 +40,7 @@ struct BenchEngineFlags {
   int bandwidth_passes = 5;
   std::string kernels = "best";
   bool no_repack = false;
+  RepackCacheFlags repack_cache;
 };
 
 double Seconds(Clock::time_point a, Clock::time_point b) {
@@ -211,6 +212,7 @@ int RunBenchEngine(const BenchEngineFlags& f) {
   const auto load_start = Clock::now();
   engine::LoadOptions load_options;
   load_options.repack.q4_0 = !f.no_repack;
+  load_options.repack.cache_dir = RepackCacheDir(f.repack_cache);
   auto model = engine::Model::Load(f.model, load_options);
   if (!model.ok()) return Fail(model.status());
   const double load_s = Seconds(load_start, Clock::now());
@@ -287,11 +289,7 @@ int RunBenchEngine(const BenchEngineFlags& f) {
   t.AddRow({"generation vs limit", Fixed(100.0 * tg_median / limit, 1) + " %", ""});
   const engine::RepackedWeights& repacked = (*model)->repacked();
   t.AddRow({"model load", Fixed(load_s * 1e3, 1) + " ms",
-            "map + check tensors; file " + Megabytes(file_size) +
-                (repacked.matrices() > 0
-                     ? "; " + std::to_string(repacked.matrices()) + " matrices repacked (" +
-                           Megabytes(static_cast<int64_t>(repacked.bytes())) + ")"
-                     : "; nothing repacked")});
+            "map + check tensors; file " + Megabytes(file_size) + "; " + RepackSummary(repacked)});
   // Resident memory the model added: the process's VmRSS now minus before loading (the binary
   // and its libraries), against what it should be: the file (mapped, so its pages count once
   // touched) plus the KV cache plus scratch.
@@ -337,6 +335,7 @@ void RegisterBenchEngine(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_flag("--no-repack", flags->no_repack,
                 "Read every matrix in the file's layout (no Q4_0 repacking at load), to compare");
+  AddRepackCacheFlags(cmd, &flags->repack_cache);
   cmd->callback([flags, exit_code] { *exit_code = RunBenchEngine(*flags); });
 }
 

@@ -30,6 +30,7 @@ using Clock = std::chrono::steady_clock;
 
 struct GenerateFlags {
   std::string model;
+  RepackCacheFlags repack_cache;
   std::string prompt;
   bool has_prompt = false;
   bool chat = false;
@@ -253,8 +254,13 @@ int RunGenerate(const GenerateFlags& f) {
   for (const std::string& s : f.stops) {
     if (s.empty()) return Fail("--stop: a stop string must not be empty");
   }
-  auto model = engine::Model::Load(f.model);
+  engine::LoadOptions load_options;
+  load_options.repack.cache_dir = RepackCacheDir(f.repack_cache);
+  auto model = engine::Model::Load(f.model, load_options);
   if (!model.ok()) return Fail(model.status());
+  if (!(*model)->repacked().cache_note().empty()) {
+    std::cerr << "ptmo: note: " << (*model)->repacked().cache_note() << "\n";
+  }
   auto tokenizer = engine::Tokenizer::FromGguf((*model)->gguf());
   if (!tokenizer.ok()) return Fail(tokenizer.status());
 
@@ -350,6 +356,7 @@ void RegisterGenerate(CLI::App& app, int* exit_code) {
   cmd->add_option("--seed,-s", flags->seed, "Sampling seed")->capture_default_str();
   cmd->add_option("--stop", flags->stops, "Stop when this text is generated (repeatable)");
   cmd->add_option("--kv", flags->kv, "KV cache type: f16 or f32")->capture_default_str();
+  AddRepackCacheFlags(cmd, &flags->repack_cache);
   cmd->callback([flags, exit_code] { *exit_code = RunGenerate(*flags); });
 }
 

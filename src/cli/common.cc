@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <iostream>
 
+#include "engine/repack_cache.h"
 #include "util/file.h"
 #include "util/utf8.h"
 
@@ -96,6 +98,39 @@ std::vector<std::string> SplitCsv(std::string_view s) {
     i = j + 1;
   }
   return out;
+}
+
+void AddRepackCacheFlags(CLI::App* cmd, RepackCacheFlags* flags) {
+  flags->dir = engine::DefaultRepackCacheDir();
+  cmd->add_option("--repack-cache", flags->dir,
+                  "Directory keeping repacked Q4_0 copies of large models, so later loads skip "
+                  "repacking")
+      ->capture_default_str();
+  cmd->add_flag("--no-repack-cache", flags->off,
+                "Repack in memory at every load (write no copy to disk)");
+}
+
+std::string RepackCacheDir(const RepackCacheFlags& flags) {
+  return flags.off ? std::string() : flags.dir;
+}
+
+std::string RepackSummary(const engine::RepackedWeights& repacked) {
+  char size[32];
+  std::snprintf(size, sizeof(size), "%.1f MB", static_cast<double>(repacked.bytes()) / 1e6);
+  const std::string what = std::to_string(repacked.matrices()) + " matrices (" + size + ")";
+  std::string s;
+  switch (repacked.source()) {
+    case engine::RepackSource::kNone: s = "nothing repacked"; break;
+    case engine::RepackSource::kMemory: s = what + " repacked in memory"; break;
+    case engine::RepackSource::kCacheWrite:
+      s = what + " repacked into cache file " + repacked.cache_path();
+      break;
+    case engine::RepackSource::kCacheHit:
+      s = what + " mapped from cache file " + repacked.cache_path() + " (no repacking)";
+      break;
+  }
+  if (!repacked.cache_note().empty()) s += " [" + repacked.cache_note() + "]";
+  return s;
 }
 
 }  // namespace ptmo::cli

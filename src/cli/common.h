@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/repacked_weights.h"
 #include "privacy/analysis_json.h"
 #include "privacy/analyzer.h"
 #include "util/status.h"
@@ -39,6 +40,18 @@ struct AnalyzerFlags {
 };
 void AddAnalyzerFlags(CLI::App* cmd, AnalyzerFlags* flags);
 Expected<std::unique_ptr<privacy::Analyzer>> MakeAnalyzer(const AnalyzerFlags& flags);
+
+// Where repacked model copies are kept (engine/repack_cache.h): --repack-cache DIR (default
+// DefaultRepackCacheDir()) or --no-repack-cache.
+struct RepackCacheFlags {
+  std::string dir;
+  bool off = false;
+};
+void AddRepackCacheFlags(CLI::App* cmd, RepackCacheFlags* flags);
+// The directory to use, "" for none.
+std::string RepackCacheDir(const RepackCacheFlags& flags);
+// "154 matrices repacked (545.0 MB) into cache file P" and the like, with the cache's note.
+std::string RepackSummary(const engine::RepackedWeights& repacked);
 
 // JSON views of spans and analyses (privacy/analysis_json.h).
 using privacy::AnalysisToJson;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "engine/model_builder.h"
+#include "engine/repack_cache.h"
 
 namespace ptmo::cli {
 namespace {
@@ -61,6 +62,7 @@ Expected<std::unique_ptr<Loopback>> Loopback::Start(const LoopbackOptions& optio
   cloud.http.max_concurrency = options.max_concurrency;
   cloud.http.api_keys = {{"edge-gateway", server::HashApiKey(lb->cloud_key_)}};
   cloud.local.model_path = cloud_model;
+  cloud.local.repack_cache_dir = engine::DefaultRepackCacheDir();
   cloud.local.model_id = "cloud-model";
   cloud.local.chat_template = "chatml";
   cloud.local.threads = 1;
@@ -76,6 +78,7 @@ Expected<std::unique_ptr<Loopback>> Loopback::Start(const LoopbackOptions& optio
   edge.http.max_concurrency = options.max_concurrency;
   edge.http.api_keys = {{"demo-user", server::HashApiKey(lb->user_key_)}};
   edge.local.model_path = edge_model;
+  edge.local.repack_cache_dir = engine::DefaultRepackCacheDir();
   edge.local.model_id = "edge-model";
   edge.local.chat_template = "chatml";
   edge.local.threads = 1;
