@@ -72,22 +72,24 @@ const Fixture& GetFixture(DType type) {
   return *f;
 }
 
-// The Q4_0 fixture with its weights repacked into 8-row groups (tensor/repack.h).
-const Fixture& GetRows8Fixture() {
-  static const Fixture* const kFixture = [] {
-    auto* f = new Fixture(GetFixture(DType::kQ4_0));
-    const WeightMatrix src = {DType::kQ4_0, f->weights.data(), kRows, kCols};
-    std::vector<uint8_t> packed(*ptmo::tensor::Rows8Bytes(DType::kQ4_0, kRows, kCols));
-    ptmo::tensor::RepackRows8(src, 0, kRows, packed.data());
-    f->weights = std::move(packed);
-    f->view = ptmo::tensor::Rows8View(src, f->weights.data());
-    return f;
-  }();
-  return *kFixture;
+// The fixture of `type` with its weights repacked into 8-row groups (tensor/repack.h).
+const Fixture& GetRows8Fixture(DType type) {
+  static std::vector<std::pair<DType, Fixture*>> cache;
+  for (auto& [t, f] : cache) {
+    if (t == type) return *f;
+  }
+  auto* f = new Fixture(GetFixture(type));
+  const WeightMatrix src = {type, f->weights.data(), kRows, kCols};
+  std::vector<uint8_t> packed(*ptmo::tensor::Rows8Bytes(type, kRows, kCols));
+  ptmo::tensor::RepackRows8(src, 0, kRows, packed.data());
+  f->weights = std::move(packed);
+  f->view = ptmo::tensor::Rows8View(src, f->weights.data());
+  cache.emplace_back(type, f);
+  return *f;
 }
 
 const Fixture& FixtureFor(DType type, bool rows8) {
-  return rows8 ? GetRows8Fixture() : GetFixture(type);
+  return rows8 ? GetRows8Fixture(type) : GetFixture(type);
 }
 
 void SetCounters(benchmark::State& state, const Fixture& f, int64_t tokens) {

@@ -211,7 +211,7 @@ int RunBenchEngine(const BenchEngineFlags& f) {
   const int64_t rss_before_load = ProcStatusBytes("VmRSS");
   const auto load_start = Clock::now();
   engine::LoadOptions load_options;
-  load_options.repack.q4_0 = !f.no_repack;
+  load_options.repack.rows8 = !f.no_repack;
   load_options.repack.cache_dir = RepackCacheDir(f.repack_cache);
   auto model = engine::Model::Load(f.model, load_options);
   if (!model.ok()) return Fail(model.status());
@@ -333,8 +333,9 @@ void RegisterBenchEngine(CLI::App& app, int* exit_code) {
   cmd->add_option("--kernels", flags->kernels,
                   "Kernel set: best, scalar, avx2 or avx512vnni (to compare them)")
       ->capture_default_str();
-  cmd->add_flag("--no-repack", flags->no_repack,
-                "Read every matrix in the file's layout (no Q4_0 repacking at load), to compare");
+  cmd->add_flag(
+      "--no-repack", flags->no_repack,
+      "Read every matrix in the file's layout (no Q4_0/Q4_K repacking at load), to compare");
   AddRepackCacheFlags(cmd, &flags->repack_cache);
   cmd->callback([flags, exit_code] { *exit_code = RunBenchEngine(*flags); });
 }

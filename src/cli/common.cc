@@ -102,9 +102,10 @@ std::vector<std::string> SplitCsv(std::string_view s) {
 
 void AddRepackCacheFlags(CLI::App* cmd, RepackCacheFlags* flags) {
   flags->dir = engine::DefaultRepackCacheDir();
-  cmd->add_option("--repack-cache", flags->dir,
-                  "Directory keeping repacked Q4_0 copies of large models, so later loads skip "
-                  "repacking")
+  cmd->add_option(
+         "--repack-cache", flags->dir,
+         "Directory keeping repacked Q4_0/Q4_K copies of large models, so later loads skip "
+         "repacking")
       ->capture_default_str();
   cmd->add_flag("--no-repack-cache", flags->off,
                 "Repack in memory at every load (write no copy to disk)");

@@ -60,7 +60,7 @@ Expected<RepackedWeights> RepackedWeights::Repack(ModelWeights& weights, const G
   // the file's rows).
   std::vector<WeightMatrix*> targets;
   auto consider = [&](WeightMatrix& m) {
-    if (options.q4_0 && m.layout == tensor::WeightLayout::kRowMajor &&
+    if (options.rows8 && m.layout == tensor::WeightLayout::kRowMajor &&
         tensor::CanRepackRows8(m.type)) {
       targets.push_back(&m);
     }

@@ -1,7 +1,7 @@
 // Repacked copies of a model's matrices, made at load time for faster kernels.
 //
-// A Q4_0 matrix streams at memory speed only in the kRows8 layout (tensor/repack.h), which no
-// GGUF file holds. RepackedWeights copies such matrices once, at load, into one anonymous
+// Q4_0 and Q4_K matrices stream at memory speed only in the kRows8 layout (tensor/repack.h),
+// which no GGUF file holds. RepackedWeights copies such matrices once, at load, into one anonymous
 // mapping it owns, and points the ModelWeights at the copies; the file mapping itself is never
 // written. So that resident memory stays about the file's size, the file pages of each
 // repacked original are then released (madvise MADV_DONTNEED: a read-only private file mapping
@@ -26,9 +26,9 @@
 namespace ptmo::engine {
 
 struct RepackOptions {
-  // Repack Q4_0 matrices (every layer matrix and the output; the embedding table stays as
-  // the file has it, since lookups read single rows).
-  bool q4_0 = true;
+  // Repack Q4_0 and Q4_K matrices into the kRows8 layout (every layer matrix and the output;
+  // the embedding table stays as the file has it, since lookups read single rows).
+  bool rows8 = true;
   // Release the file pages of the repacked originals (only done for file-backed GgufFiles).
   bool release_originals = true;
   // Directory for on-disk repacked copies ("": none). Used only for file-backed models whose

@@ -35,7 +35,9 @@ DotTileFn Kernels::TileForWeights(DType type) const {
 
 DotTileFn Kernels::TileFor(DType type, WeightLayout layout) const {
   if (layout == WeightLayout::kRowMajor) return TileForWeights(type);
-  return type == DType::kQ4_0 && layout == WeightLayout::kRows8 ? tile_q4_0_rows8 : nullptr;
+  if (layout != WeightLayout::kRows8) return nullptr;
+  if (type == DType::kQ4_0) return tile_q4_0_rows8;
+  return type == DType::kQ4_K ? tile_q4_k_rows8 : nullptr;
 }
 
 DType ActivationType(DType weight_type) {

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "tensor/quant_blocks.h"
+#include "tensor/repack.h"
 
 #define PTMO_AVX2 __attribute__((target("avx2,fma,f16c")))
 
@@ -318,6 +319,121 @@ PTMO_AVX2 void TileQ4_K(int64_t n, const void* vw, size_t w_stride, int64_t nr, 
   }
 }
 
+// Eight bytes (one per row of a group), each twice, widened to int16: a madd operand that
+// scales both int16 lanes of each row.
+PTMO_AVX2 inline __m256i EachByteTwice(const uint8_t* p) {
+  const __m128i v = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+  return _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(v, v));
+}
+
+// Q4_K in the kRows8 layout (repack.h): one group of 8 rows against T activation rows, lane i
+// of lanes[t] for row i. Per sub-block pair (chunk c) the eight 32-byte pieces' maddubs add up
+// in int16 (at most 8 x 2 x 15 x 128 = 30720), and one madd with the rows' scales, each
+// repeated for its two int16 lanes, gives sc * dot per row in int32: sumi and, from the
+// paired mins and the activations' paired bsums, summ, both exact. The float steps are
+// DotQ4_K's, lane by lane, so every result is bit-identical to the scalar dot.
+template <int T>
+PTMO_AVX2 void Q4KRows8Group(int64_t nb, const uint8_t* group, const uint8_t* x, size_t x_stride,
+                             float (*lanes)[8]) {
+  const __m256i low_nibbles = _mm256_set1_epi8(0x0F);
+  __m256 acc[T];
+  const BlockQ8_K* xr[T];
+#pragma GCC unroll 2
+  for (int t = 0; t < T; ++t) {
+    acc[t] = _mm256_setzero_ps();
+    xr[t] = reinterpret_cast<const BlockQ8_K*>(x + t * x_stride);
+  }
+  for (int64_t b = 0; b < nb; ++b) {
+    const uint8_t* col = group + static_cast<size_t>(b) * kQ4KRows8ColumnBytes;
+    __m256i sumi[T], summ[T];
+#pragma GCC unroll 2
+    for (int t = 0; t < T; ++t) {
+      sumi[t] = _mm256_setzero_si256();
+      summ[t] = _mm256_setzero_si256();
+    }
+#pragma GCC unroll 4
+    for (int c = 0; c < 4; ++c) {
+      __m256i plo[T], phi[T];
+#pragma GCC unroll 2
+      for (int t = 0; t < T; ++t) plo[t] = phi[t] = _mm256_setzero_si256();
+#pragma GCC unroll 8
+      for (int j = 0; j < 8; ++j) {
+        const __m256i v =
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(col + 160 + 32 * (8 * c + j)));
+        const __m256i lo = _mm256_and_si256(v, low_nibbles);
+        const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low_nibbles);
+#pragma GCC unroll 2
+        for (int t = 0; t < T; ++t) {
+          const int8_t* q = xr[t][b].qs + 64 * c + 4 * j;
+          plo[t] = _mm256_add_epi16(plo[t], _mm256_maddubs_epi16(lo, BroadcastFourBytes(q)));
+          phi[t] = _mm256_add_epi16(phi[t], _mm256_maddubs_epi16(hi, BroadcastFourBytes(q + 32)));
+        }
+      }
+      const __m256i sc_lo = EachByteTwice(col + 32 + 8 * (2 * c));
+      const __m256i sc_hi = EachByteTwice(col + 32 + 8 * (2 * c + 1));
+#pragma GCC unroll 2
+      for (int t = 0; t < T; ++t) {
+        sumi[t] = _mm256_add_epi32(sumi[t], _mm256_add_epi32(_mm256_madd_epi16(plo[t], sc_lo),
+                                                             _mm256_madd_epi16(phi[t], sc_hi)));
+      }
+    }
+    // Mins: row i's int16 pair (m[2p], m[2p + 1]) times the pair of sub-block bsums.
+#pragma GCC unroll 4
+    for (int p = 0; p < 4; ++p) {
+      const __m256i m = _mm256_cvtepu8_epi16(
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(col + 96 + 16 * p)));
+#pragma GCC unroll 2
+      for (int t = 0; t < T; ++t) {
+        const int16_t* bs = xr[t][b].bsums + 4 * p;
+        const auto b0 = static_cast<uint16_t>(static_cast<int16_t>(bs[0] + bs[1]));
+        const auto b1 = static_cast<uint16_t>(static_cast<int16_t>(bs[2] + bs[3]));
+        const __m256i pair = _mm256_set1_epi32(static_cast<int>(b0 | (uint32_t{b1} << 16)));
+        summ[t] = _mm256_add_epi32(summ[t], _mm256_madd_epi16(m, pair));
+      }
+    }
+    const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(col)));
+    const __m256 dminw =
+        _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(col + 16)));
+#pragma GCC unroll 2
+    for (int t = 0; t < T; ++t) {
+      const __m256 dx = _mm256_set1_ps(xr[t][b].d);
+      const __m256 d = _mm256_mul_ps(dw, dx);
+      const __m256 dmin = _mm256_mul_ps(dminw, dx);
+      acc[t] =
+          _mm256_add_ps(acc[t], _mm256_sub_ps(_mm256_mul_ps(d, _mm256_cvtepi32_ps(sumi[t])),
+                                              _mm256_mul_ps(dmin, _mm256_cvtepi32_ps(summ[t]))));
+    }
+  }
+#pragma GCC unroll 2
+  for (int t = 0; t < T; ++t) _mm256_storeu_ps(lanes[t], acc[t]);
+}
+
+// DotTileFn for Q4_K in the kRows8 layout (kernels.h, tile_q4_k_rows8).
+PTMO_AVX2 void TileQ4_KRows8(int64_t n, const void* vw, size_t w_stride, int64_t nr, const void* vx,
+                             size_t x_stride, int64_t nt, float* out, size_t out_stride) {
+  const int64_t nb = n / kQK_K;
+  const auto* w = static_cast<const uint8_t*>(vw);
+  const auto* x = static_cast<const uint8_t*>(vx);
+  float lanes[2][8];
+  for (int64_t t0 = 0; t0 < nt; t0 += 2) {
+    const int tokens = nt - t0 < 2 ? 1 : 2;
+    const uint8_t* xt = x + static_cast<size_t>(t0) * x_stride;
+    for (int64_t r0 = 0; r0 < nr; r0 += 8) {
+      const uint8_t* group = w + static_cast<size_t>(r0 / 8) * w_stride;
+      if (tokens == 2) {
+        Q4KRows8Group<2>(nb, group, xt, x_stride, lanes);
+      } else {
+        Q4KRows8Group<1>(nb, group, xt, x_stride, lanes);
+      }
+      const int rows = static_cast<int>(nr - r0 < 8 ? nr - r0 : 8);
+      for (int t = 0; t < tokens; ++t) {
+        float* o = out + static_cast<size_t>(t0 + t) * out_stride + static_cast<size_t>(r0);
+        for (int i = 0; i < rows; ++i) o[i] = lanes[t][i];
+      }
+    }
+  }
+}
+
 PTMO_AVX2 float DotQ4_K(int64_t n, const void* w, const void* x) {
   assert(n % kQK_K == 0);
   float out = 0;
@@ -394,6 +510,7 @@ constexpr Kernels kAvx2 = {"avx2",
                            TileQ4_K,
                            TileFromDot<DotQ6_K>,
                            TileQ4_0Rows8,
+                           TileQ4_KRows8,
                            AxpyF32,
                            AxpyF16};
 

@@ -5,6 +5,7 @@
 #include "tensor/kernels.h"
 #include "tensor/kernels_internal.h"
 #include "tensor/quant_blocks.h"
+#include "tensor/repack.h"
 
 // No implicit fusing of a * b + c into an FMA: the K-quant kernels must round exactly like the
 // scalar reference (explicit _mm256_fmadd_ps calls are unaffected). GCC contracts by default
@@ -162,6 +163,50 @@ void TileQ4_0Rows8(int64_t n, const void* vw, size_t w_stride, int64_t nr, const
                  });
 }
 
+}  // namespace
+
+void TileQ4_KRows8Scalar(int64_t n, const void* vw, size_t w_stride, int64_t nr, const void* vx,
+                         size_t x_stride, int64_t nt, float* out, size_t out_stride) {
+  constexpr int kGroup = 8;
+  const int64_t nb = n / kQK_K;
+  for (int64_t r0 = 0; r0 < nr; r0 += kGroup) {
+    const auto* group =
+        static_cast<const uint8_t*>(vw) + static_cast<size_t>(r0 / kGroup) * w_stride;
+    const int rows = static_cast<int>(nr - r0 < kGroup ? nr - r0 : kGroup);
+    for (int64_t t = 0; t < nt; ++t) {
+      const auto* x = reinterpret_cast<const BlockQ8_K*>(static_cast<const uint8_t*>(vx) +
+                                                         static_cast<size_t>(t) * x_stride);
+      for (int i = 0; i < rows; ++i) {
+        float sum = 0;
+        for (int64_t b = 0; b < nb; ++b) {
+          const uint8_t* col = group + static_cast<size_t>(b) * kQ4KRows8ColumnBytes;
+          int sumi = 0;
+          int summ = 0;
+          for (int s = 0; s < 8; ++s) {
+            const int sc = col[32 + 8 * s + i];
+            const int m = col[96 + 16 * (s / 2) + 2 * i + s % 2];
+            const int shift = (s % 2) * 4;
+            const int8_t* q8 = x[b].qs + 32 * s;
+            int dot = 0;
+            for (int l = 0; l < 32; ++l) {
+              const uint8_t byte = col[160 + 32 * (8 * (s / 2) + l / 4) + 4 * i + l % 4];
+              dot += ((byte >> shift) & 0x0F) * q8[l];
+            }
+            sumi += sc * dot;
+            summ += m * (x[b].bsums[2 * s] + x[b].bsums[2 * s + 1]);
+          }
+          const float d = HalfToFloat(Rows8Scale(col, i)) * x[b].d;
+          const float dmin = HalfToFloat(Rows8Scale(col + 16, i)) * x[b].d;
+          sum += d * static_cast<float>(sumi) - dmin * static_cast<float>(summ);
+        }
+        out[static_cast<size_t>(t) * out_stride + static_cast<size_t>(r0 + i)] = sum;
+      }
+    }
+  }
+}
+
+namespace {
+
 constexpr Kernels kScalar = {"scalar",
                              DotF32,
                              DotF16,
@@ -176,6 +221,7 @@ constexpr Kernels kScalar = {"scalar",
                              TileFromDot<DotQ4_K>,
                              TileFromDot<DotQ6_K>,
                              TileQ4_0Rows8,
+                             TileQ4_KRows8Scalar,
                              AxpyF32,
                              AxpyF16};
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "tensor/repack.h"
+
 namespace ptmo::tensor {
 
 void ActivationBuffer::Prepare(DType weight_type, const float* x, int64_t n) {
@@ -54,7 +56,7 @@ void MatMulGroup(std::span<const MatMulJob> jobs, const void* x, size_t x_stride
     auto row_bytes = RowBytes(w.type, w.cols);
     assert(row_bytes.ok());
     p.rows_per_unit = w.layout == WeightLayout::kRows8 ? 8 : 1;
-    p.stride = *row_bytes * static_cast<size_t>(p.rows_per_unit);
+    p.stride = w.layout == WeightLayout::kRows8 ? *Rows8GroupBytes(w.type, w.cols) : *row_bytes;
     p.per_task = (per_task + p.rows_per_unit - 1) / p.rows_per_unit * p.rows_per_unit;
     p.base = static_cast<const uint8_t*>(w.data);
     first_task[j + 1] = first_task[j] + (w.rows + p.per_task - 1) / p.per_task;

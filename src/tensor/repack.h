@@ -19,6 +19,20 @@
 // so the low nibbles of chunk j hold elements 4j .. 4j + 3 and the high nibbles elements
 // 16 + 4j .. 19 + 4j (Q4_0 stores element k and k + 16 in one byte). A group is 8 * RowBytes
 // bytes: the same as the rows it holds, so streaming it reads exactly the GGUF bytes.
+//
+// Q4_K uses the same idea per 256-element super-block (nb = C / 256 block columns per group),
+// with the 6-bit scales and mins unpacked to bytes so that the kernels load them directly:
+//
+//   d[8]          Half   d of block b of row 8g + i                               (16 bytes)
+//   dmin[8]       Half   dmin of that block                                       (16 bytes)
+//   sc[8][8]      uint8  sc[s][i]: scale of sub-block s of row i                  (64 bytes)
+//   m[4][8][2]    uint8  m[p][i][k]: min of sub-block 2p + k of row i             (64 bytes)
+//   qs[4][8][32]  uint8  chunk c, piece j: for each row i, that row's qs bytes
+//                        32c + 4j .. 32c + 4j + 3 at 4i                         (1024 bytes)
+//
+// so the low nibbles of piece (c, j) are elements 4j .. 4j + 3 of sub-block 2c and the high
+// nibbles those of sub-block 2c + 1. A block column is 1184 bytes for 8 x 144 bytes of file
+// blocks: streaming a Q4_K group reads 2.8% more than the rows it holds.
 #pragma once
 
 #include <cstddef>
@@ -31,8 +45,14 @@ namespace ptmo::tensor {
 
 inline constexpr int kRows8 = 8;  // rows per group of the kRows8 layout
 
-// True when RepackRows8 supports matrices of `type` (Q4_0).
+// True when RepackRows8 supports matrices of `type` (Q4_0, Q4_K).
 bool CanRepackRows8(DType type);
+
+inline constexpr size_t kQ4KRows8ColumnBytes = 1184;  // one Q4_K block column of a group
+
+// Bytes of one group of 8 rows of `cols` columns in the kRows8 layout of `type`.
+// kInvalidArgument as Rows8Bytes.
+Expected<size_t> Rows8GroupBytes(DType type, int64_t cols);
 
 // Bytes a kRows8 copy of a `rows` x `cols` matrix of `type` takes (rows rounded up to 8).
 // kInvalidArgument when the type cannot be repacked or cols is not a multiple of 32;

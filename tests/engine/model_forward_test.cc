@@ -227,7 +227,7 @@ TEST_F(ForwardPaths, RepackedQ4_0EqualsTheFileLayout) {
   // layouts agree bit for bit; the SIMD row-major tiles sum in another order (kernels.h), so
   // with the best set they agree closely.
   LoadOptions no_repack;
-  no_repack.repack.q4_0 = false;
+  no_repack.repack.rows8 = false;
   auto plain = Build(Options("tiny", WeightFormat::kQ4_0), "x.gguf", no_repack);
   ASSERT_TRUE(plain.ok());
   ASSERT_GT(model().repacked().matrices(), 0);

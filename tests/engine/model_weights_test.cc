@@ -38,7 +38,7 @@ TensorPlan* Find(std::vector<TensorPlan>& plan, const std::string& name) {
 
 LoadOptions NoRepack() {
   LoadOptions o;
-  o.repack.q4_0 = false;
+  o.repack.rows8 = false;
   return o;
 }
 

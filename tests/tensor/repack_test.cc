@@ -25,7 +25,7 @@ std::vector<const Kernels*> AllKernelSets() {
   return sets;
 }
 
-// A row-major Q4_0 matrix and its kRows8 copy.
+// A row-major Q4_0 or Q4_K matrix and its kRows8 copy.
 struct Repacked {
   std::vector<uint8_t> row_major;
   std::vector<uint8_t> rows8;
@@ -33,43 +33,44 @@ struct Repacked {
   WeightMatrix view;
 };
 
-Repacked MakeRepacked(std::vector<uint8_t> bytes, int64_t rows, int64_t cols) {
+Repacked MakeRepacked(std::vector<uint8_t> bytes, int64_t rows, int64_t cols,
+                      DType type = DType::kQ4_0) {
   Repacked m;
   m.row_major = std::move(bytes);
-  m.src = {.type = DType::kQ4_0, .data = m.row_major.data(), .rows = rows, .cols = cols};
-  m.rows8.assign(*Rows8Bytes(DType::kQ4_0, rows, cols), 0xAB);  // garbage: all must be written
+  m.src = {.type = type, .data = m.row_major.data(), .rows = rows, .cols = cols};
+  m.rows8.assign(*Rows8Bytes(type, rows, cols), 0xAB);  // garbage: all must be written
   RepackRows8(m.src, 0, rows, m.rows8.data());
   m.view = Rows8View(m.src, m.rows8.data());
   return m;
 }
 
-Repacked RandomRepacked(int64_t rows, int64_t cols, uint32_t seed) {
-  return MakeRepacked(RandomRow(DType::kQ4_0, rows * cols, seed), rows, cols);
+Repacked RandomRepacked(int64_t rows, int64_t cols, uint32_t seed, DType type = DType::kQ4_0) {
+  return MakeRepacked(RandomRow(type, rows * cols, seed), rows, cols, type);
 }
 
-// n activation rows of `cols` prepared for Q4_0 weights, `stride` bytes apart.
+// n activation rows of `cols` prepared for weights of `type`, `stride` bytes apart.
 struct Activations {
   std::vector<uint32_t> storage;
   size_t stride = 0;
   const void* data() const { return storage.data(); }
 };
 
-Activations RandomActivations(int64_t n, int64_t cols, uint32_t seed) {
+Activations RandomActivations(int64_t n, int64_t cols, uint32_t seed, DType type = DType::kQ4_0) {
   Activations a;
-  a.stride = (*RowBytes(DType::kQ8_0, cols) + 3) & ~size_t{3};
+  a.stride = (*RowBytes(ActivationType(type), cols) + 3) & ~size_t{3};
   a.storage.assign((a.stride * static_cast<size_t>(n) + 3) / 4, 0);
   auto* base = reinterpret_cast<uint8_t*>(a.storage.data());
   for (int64_t t = 0; t < n; ++t) {
     const std::vector<float> x = RandomFloats(cols, seed + static_cast<uint32_t>(t));
-    PrepareActivations(DType::kQ4_0, x.data(), base + t * a.stride, cols);
+    PrepareActivations(type, x.data(), base + t * a.stride, cols);
   }
   return a;
 }
 
-// The scalar set's dot_q4_0 of row r against activation row t: what every tile must return.
+// The scalar set's dot of row r against activation row t: what every tile must return.
 float ScalarDot(const Repacked& m, const Activations& a, int64_t r, int64_t t) {
-  const size_t row_bytes = *RowBytes(DType::kQ4_0, m.src.cols);
-  return ScalarKernels().dot_q4_0(
+  const size_t row_bytes = *RowBytes(m.src.type, m.src.cols);
+  return ScalarKernels().ForWeights(m.src.type)(
       m.src.cols, m.row_major.data() + static_cast<size_t>(r) * row_bytes,
       reinterpret_cast<const uint8_t*>(a.data()) + static_cast<size_t>(t) * a.stride);
 }
@@ -78,9 +79,10 @@ void ExpectTileMatchesScalarDot(const Kernels& k, const Repacked& m, const Activ
                                 int64_t nt) {
   const int64_t rows = m.src.rows;
   std::vector<float> out(static_cast<size_t>(nt * rows), -1.0f);
-  const size_t group_bytes = *RowBytes(DType::kQ4_0, m.src.cols) * kRows8;
-  k.tile_q4_0_rows8(m.src.cols, m.rows8.data(), group_bytes, rows, a.data(), a.stride, nt,
-                    out.data(), static_cast<size_t>(rows));
+  const size_t group_bytes = *Rows8GroupBytes(m.src.type, m.src.cols);
+  k.TileFor(m.src.type, WeightLayout::kRows8)(m.src.cols, m.rows8.data(), group_bytes, rows,
+                                              a.data(), a.stride, nt, out.data(),
+                                              static_cast<size_t>(rows));
   for (int64_t t = 0; t < nt; ++t) {
     for (int64_t r = 0; r < rows; ++r) {
       EXPECT_EQ(std::bit_cast<uint32_t>(out[t * rows + r]),
@@ -198,19 +200,129 @@ TEST(RepackRows8, SizesAndUnsupportedTypes) {
   EXPECT_EQ(*Rows8Bytes(DType::kQ4_0, 9, 64), 16 * 2 * sizeof(BlockQ4_0));
   EXPECT_EQ(*Rows8Bytes(DType::kQ4_0, 0, 64), 0u);
   EXPECT_TRUE(CanRepackRows8(DType::kQ4_0));
+  EXPECT_TRUE(CanRepackRows8(DType::kQ4_K));
   EXPECT_FALSE(CanRepackRows8(DType::kQ8_0));
-  auto bad_type = Rows8Bytes(DType::kQ4_K, 8, 256);
+  EXPECT_EQ(*Rows8Bytes(DType::kQ4_K, 8, 512), 2 * kQ4KRows8ColumnBytes);
+  EXPECT_EQ(*Rows8Bytes(DType::kQ4_K, 9, 256), 2 * kQ4KRows8ColumnBytes);
+  EXPECT_EQ(*Rows8GroupBytes(DType::kQ4_0, 64), 8 * 2 * sizeof(BlockQ4_0));
+  auto bad_type = Rows8Bytes(DType::kQ6_K, 8, 256);
   ASSERT_FALSE(bad_type.ok());
-  EXPECT_NE(bad_type.status().message().find("q4_K"), std::string::npos);
+  EXPECT_NE(bad_type.status().message().find("q6_K"), std::string::npos);
+  EXPECT_FALSE(Rows8Bytes(DType::kQ4_K, 8, 128).ok());
   EXPECT_FALSE(Rows8Bytes(DType::kQ4_0, 8, 33).ok());
   EXPECT_FALSE(Rows8Bytes(DType::kQ4_0, -1, 32).ok());
 }
 
-TEST(RepackRows8, EveryKernelSetHasTheRows8TileAndOnlyForQ4_0) {
+TEST(RepackRows8, EveryKernelSetHasTheRows8TilesAndOnlyForQ4_0AndQ4_K) {
   for (const Kernels* k : AllKernelSets()) {
     EXPECT_NE(k->TileFor(DType::kQ4_0, WeightLayout::kRows8), nullptr) << k->name;
+    EXPECT_NE(k->TileFor(DType::kQ4_K, WeightLayout::kRows8), nullptr) << k->name;
+    EXPECT_EQ(k->TileFor(DType::kQ6_K, WeightLayout::kRows8), nullptr) << k->name;
     EXPECT_EQ(k->TileFor(DType::kQ8_0, WeightLayout::kRows8), nullptr) << k->name;
     EXPECT_EQ(k->TileFor(DType::kQ4_0, WeightLayout::kRowMajor), k->tile_q4_0) << k->name;
+  }
+}
+
+// ---- Q4_K ----
+
+TEST(RepackRows8Q4_K, TilesEqualTheScalarRowMajorDotBitForBitOnEdgeSizes) {
+  for (const Kernels* k : AllKernelSets()) {
+    for (int64_t rows : {1, 7, 8, 9, 17, 67}) {
+      for (int64_t cols : {256, 512, 768}) {
+        const Repacked m =
+            RandomRepacked(rows, cols, 9 + static_cast<uint32_t>(rows * cols), DType::kQ4_K);
+        for (int64_t nt : {1, 2, 3, 5}) {
+          const Activations a =
+              RandomActivations(nt, cols, 200 + static_cast<uint32_t>(nt), DType::kQ4_K);
+          ExpectTileMatchesScalarDot(*k, m, a, nt);
+        }
+      }
+    }
+  }
+}
+
+TEST(RepackRows8Q4_K, ExtremeNibblesScalesAndActivationsDoNotOverflow) {
+  // Every nibble 15 and every 6-bit scale and min 63, against activations of 127 and -128: the
+  // largest int16 partial sums and int32 products the AVX2 tile forms.
+  const int64_t rows = 9, cols = 512;
+  std::vector<uint8_t> w(*RowBytes(DType::kQ4_K, rows * cols));
+  auto* blocks = reinterpret_cast<BlockQ4_K*>(w.data());
+  for (int64_t b = 0; b < rows * cols / kQK_K; ++b) {
+    blocks[b].d = FloatToHalf(0.5f + static_cast<float>(b % 3));
+    blocks[b].dmin = FloatToHalf(0.25f);
+    std::memset(blocks[b].scales, 0xFF, sizeof(blocks[b].scales));  // every scale and min 63
+    std::memset(blocks[b].qs, (b % 2) != 0 ? 0xFF : 0xF0, sizeof(blocks[b].qs));
+  }
+  const Repacked m = MakeRepacked(std::move(w), rows, cols, DType::kQ4_K);
+  for (float v : {1e3f, -1e3f}) {  // quantize to +127 / -128 everywhere
+    Activations a;
+    a.stride = (*RowBytes(DType::kQ8_K, cols) + 3) & ~size_t{3};
+    a.storage.assign(a.stride * 2 / 4, 0);
+    const std::vector<float> x(static_cast<size_t>(cols), v);
+    for (int t = 0; t < 2; ++t) {
+      PrepareActivations(DType::kQ4_K, x.data(),
+                         reinterpret_cast<uint8_t*>(a.storage.data()) + t * a.stride, cols);
+    }
+    for (const Kernels* k : AllKernelSets()) ExpectTileMatchesScalarDot(*k, m, a, 2);
+  }
+}
+
+TEST(RepackRows8Q4_K, MatMulAndMatVecOnTheCopyEqualTheScalarDotWhateverTheSplit) {
+  ThreadPool pool(3);
+  const int64_t rows = 75, cols = 512;
+  const Repacked m = RandomRepacked(rows, cols, 31, DType::kQ4_K);
+  const Activations a = RandomActivations(5, cols, 32, DType::kQ4_K);
+  for (const Kernels* k : AllKernelSets()) {
+    for (int64_t per_task : {0, 8, 13}) {
+      std::vector<float> out(static_cast<size_t>(5 * rows));
+      MatMul(m.view, a.data(), a.stride, 5, out.data(),
+             {.kernels = k, .pool = &pool, .rows_per_task = per_task});
+      for (int64_t t = 0; t < 5; ++t) {
+        for (int64_t r = 0; r < rows; ++r) {
+          ASSERT_EQ(std::bit_cast<uint32_t>(out[t * rows + r]),
+                    std::bit_cast<uint32_t>(ScalarDot(m, a, r, t)))
+              << k->name << " per_task " << per_task << " token " << t << " row " << r;
+        }
+      }
+    }
+  }
+}
+
+TEST(RepackRows8Q4_K, RepackingInPiecesEqualsRepackingAtOnce) {
+  const Repacked whole = RandomRepacked(21, 256, 41, DType::kQ4_K);
+  std::vector<uint8_t> pieces(whole.rows8.size(), 0x11);
+  RepackRows8(whole.src, 8, 21, pieces.data());
+  RepackRows8(whole.src, 0, 8, pieces.data());
+  EXPECT_EQ(pieces, whole.rows8);
+}
+
+TEST(RepackRows8Q4_K, LayoutHoldsScalesMinsAndFourByteChunksOfEachRow) {
+  const int64_t rows = 3, cols = 256;
+  const Repacked m = RandomRepacked(rows, cols, 43, DType::kQ4_K);
+  const auto* src = reinterpret_cast<const BlockQ4_K*>(m.row_major.data());
+  ASSERT_EQ(m.rows8.size(), kQ4KRows8ColumnBytes);  // one group, padded to 8 rows
+  const uint8_t* col = m.rows8.data();
+  for (int i = 0; i < 8; ++i) {
+    Half d, dmin;
+    std::memcpy(&d, col + 2 * i, 2);
+    std::memcpy(&dmin, col + 16 + 2 * i, 2);
+    EXPECT_EQ(d, i < rows ? src[i].d : Half{0}) << "row " << i;
+    EXPECT_EQ(dmin, i < rows ? src[i].dmin : Half{0}) << "row " << i;
+    for (int s = 0; s < 8; ++s) {
+      uint8_t sc = 0, mn = 0;
+      if (i < rows) Q4KScaleMin(src[i].scales, s, &sc, &mn);
+      EXPECT_EQ(col[32 + 8 * s + i], sc) << "row " << i << " sub-block " << s;
+      EXPECT_EQ(col[96 + 16 * (s / 2) + 2 * i + s % 2], mn) << "row " << i << " sub-block " << s;
+    }
+    for (int c = 0; c < 4; ++c) {
+      for (int j = 0; j < 8; ++j) {
+        for (int e = 0; e < 4; ++e) {
+          EXPECT_EQ(col[160 + 32 * (8 * c + j) + 4 * i + e],
+                    i < rows ? src[i].qs[32 * c + 4 * j + e] : 0)
+              << "row " << i << " chunk " << c << " piece " << j;
+        }
+      }
+    }
   }
 }
 
