@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -131,6 +132,50 @@ TEST(Q8_0Quantize, ScalesByAmaxOver127AndRoundsHalfAwayFromZero) {
   EXPECT_EQ(b.qs[2], -1);
   EXPECT_EQ(b.qs[3], 2);
   EXPECT_EQ(b.qs[4], -3);
+}
+
+// The quantizers round without libm calls; they must still equal std::round (Q8_0) and
+// std::nearbyint (Q8_K) on every value, including fractions one ulp either side of one half.
+TEST(Quantize, RoundingEqualsTheLibmFunctionsNearHalves) {
+  std::vector<float> x;
+  for (int k = -127; k <= 126; ++k) {
+    const float half = static_cast<float>(k) + 0.5f;
+    x.insert(x.end(), {half, std::nextafter(half, -1e9f), std::nextafter(half, 1e9f)});
+  }
+  const std::vector<float> noise = RandomFloats(4096, 77);
+  for (float v : noise) x.push_back(v * 40.0f);
+  x.resize(x.size() / kQK_K * kQK_K);
+  // Each block's scale is set by its largest magnitude: append a 127 to every Q8_0 block so
+  // that id = 1 and the values above are rounded as they are.
+  std::vector<float> q80;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (q80.size() % kQK8_0 == kQK8_0 - 1) q80.push_back(127.0f);
+    q80.push_back(std::clamp(x[i], -127.0f, 127.0f));
+  }
+  while (q80.size() % kQK8_0 != 0) q80.push_back(127.0f);
+  std::vector<BlockQ8_0> b80(q80.size() / kQK8_0);
+  QuantizeRowQ8_0(q80.data(), b80.data(), static_cast<int64_t>(q80.size()));
+  for (size_t i = 0; i < q80.size(); ++i) {
+    const BlockQ8_0& blk = b80[i / kQK8_0];
+    ASSERT_EQ(HalfToFloat(blk.d), 1.0f);
+    EXPECT_EQ(blk.qs[i % kQK8_0], static_cast<int8_t>(std::round(q80[i]))) << q80[i];
+  }
+  std::vector<BlockQ8_K> b8k(x.size() / kQK_K);
+  QuantizeRowQ8_K(x.data(), b8k.data(), static_cast<int64_t>(x.size()));
+  for (size_t i = 0; i < x.size(); ++i) {
+    const BlockQ8_K& blk = b8k[i / kQK_K];
+    float amax = 0, max = 0;
+    for (int j = 0; j < kQK_K; ++j) {
+      const float v = x[i / kQK_K * kQK_K + j];
+      if (std::fabs(v) > amax) {
+        amax = std::fabs(v);
+        max = v;
+      }
+    }
+    const float iscale = -127.0f / max;
+    const int want = std::min(127, static_cast<int>(std::nearbyint(iscale * x[i])));
+    EXPECT_EQ(blk.qs[i % kQK_K], want) << x[i];
+  }
 }
 
 TEST(Q4_0Quantize, MapsTheLargestMagnitudeToMinusEight) {
