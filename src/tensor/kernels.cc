@@ -37,6 +37,7 @@ DotTileFn Kernels::TileFor(DType type, WeightLayout layout) const {
   if (layout == WeightLayout::kRowMajor) return TileForWeights(type);
   if (layout != WeightLayout::kRows8) return nullptr;
   if (type == DType::kQ4_0) return tile_q4_0_rows8;
+  if (type == DType::kQ8_0) return tile_q8_0_rows8;
   return type == DType::kQ4_K ? tile_q4_k_rows8 : nullptr;
 }
 

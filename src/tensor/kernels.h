@@ -33,7 +33,7 @@ namespace ptmo::tensor {
 enum class WeightLayout : uint8_t {
   // GGUF's: rows back to back, each RowBytes(type, cols) bytes.
   kRowMajor,
-  // Q4_0 and Q4_K: rows interleaved in groups of 8 so that one pass over a group feeds eight
+  // Q4_0, Q8_0 and Q4_K: rows interleaved in groups of 8 so that one pass over a group feeds eight
   // output lanes (tensor/repack.h draws it). Made by RepackRows8, never found in a file.
   kRows8,
 };
@@ -77,6 +77,10 @@ struct Kernels {
   // stop inside the last group (only its first nr % 8 rows are written). Every result is
   // bit-identical to the scalar set's dot_q4_0 on the original row, in every set.
   DotTileFn tile_q4_0_rows8;
+  // Q8_0 weights in the kRows8 layout (repack.h), same conventions: bit-identical to the scalar
+  // set's dot_q8_0 on the original row. (AVX2: activations in [-127, 127], as
+  // PrepareActivations makes them; the other sets take any int8.)
+  DotTileFn tile_q8_0_rows8;
   // Q4_K weights in the kRows8 layout (repack.h), same conventions: bit-identical to the scalar
   // set's dot_q4_k on the original row, in every set.
   DotTileFn tile_q4_k_rows8;

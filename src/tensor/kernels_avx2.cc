@@ -510,6 +510,7 @@ constexpr Kernels kAvx2 = {"avx2",
                            TileQ4_K,
                            TileFromDot<DotQ6_K>,
                            TileQ4_0Rows8,
+                           TileQ8_0Rows8,
                            TileQ4_KRows8,
                            AxpyF32,
                            AxpyF16};

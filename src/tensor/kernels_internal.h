@@ -19,6 +19,11 @@ const Kernels* Avx512VnniKernelTable();
 // nullptr unless this build targets AArch64 (NEON is part of its baseline).
 const Kernels* NeonKernelTable();
 
+// The scalar Q8_0 kRows8 tile (DotTileFn; the NEON set uses it too): DotQ8_0's arithmetic for
+// each row of each group, its bytes read from the repacked block columns (repack.h).
+void TileQ8_0Rows8Scalar(int64_t n, const void* w, size_t w_stride, int64_t nr, const void* x,
+                         size_t x_stride, int64_t nt, float* out, size_t out_stride);
+
 // The scalar Q4_K kRows8 tile (DotTileFn; the NEON set uses it too): DotQ4_K's arithmetic for
 // each row of each group, its bytes read from the repacked block columns (repack.h).
 void TileQ4_KRows8Scalar(int64_t n, const void* w, size_t w_stride, int64_t nr, const void* x,

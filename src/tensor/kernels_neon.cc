@@ -236,6 +236,7 @@ constexpr Kernels kNeon = {"neon",
                            TileFromDot<DotQ4_K>,
                            TileFromDot<DotQ6_K>,
                            TileQ4_0Rows8,
+                           TileQ8_0Rows8Scalar,  // no NEON version yet
                            TileQ4_KRows8Scalar,  // no NEON version yet
                            AxpyF32,
                            AxpyF16};

@@ -165,6 +165,35 @@ void TileQ4_0Rows8(int64_t n, const void* vw, size_t w_stride, int64_t nr, const
 
 }  // namespace
 
+void TileQ8_0Rows8Scalar(int64_t n, const void* vw, size_t w_stride, int64_t nr, const void* vx,
+                         size_t x_stride, int64_t nt, float* out, size_t out_stride) {
+  constexpr int kGroup = 8;
+  constexpr size_t kColumnBytes = kGroup * sizeof(BlockQ8_0);
+  const int64_t nb = n / kQK8_0;
+  for (int64_t r0 = 0; r0 < nr; r0 += kGroup) {
+    const auto* group =
+        static_cast<const uint8_t*>(vw) + static_cast<size_t>(r0 / kGroup) * w_stride;
+    const int rows = static_cast<int>(nr - r0 < kGroup ? nr - r0 : kGroup);
+    for (int64_t t = 0; t < nt; ++t) {
+      const auto* x = reinterpret_cast<const BlockQ8_0*>(static_cast<const uint8_t*>(vx) +
+                                                         static_cast<size_t>(t) * x_stride);
+      for (int i = 0; i < rows; ++i) {
+        float sum = 0;
+        for (int64_t b = 0; b < nb; ++b) {
+          const uint8_t* col = group + static_cast<size_t>(b) * kColumnBytes;
+          int sumi = 0;
+          for (int l = 0; l < kQK8_0; ++l) {
+            const auto q = static_cast<int8_t>(col[16 + 32 * (l / 4) + 4 * i + l % 4]);
+            sumi += q * x[b].qs[l];
+          }
+          sum += static_cast<float>(sumi) * (HalfToFloat(Rows8Scale(col, i)) * HalfToFloat(x[b].d));
+        }
+        out[static_cast<size_t>(t) * out_stride + static_cast<size_t>(r0 + i)] = sum;
+      }
+    }
+  }
+}
+
 void TileQ4_KRows8Scalar(int64_t n, const void* vw, size_t w_stride, int64_t nr, const void* vx,
                          size_t x_stride, int64_t nt, float* out, size_t out_stride) {
   constexpr int kGroup = 8;
@@ -221,6 +250,7 @@ constexpr Kernels kScalar = {"scalar",
                              TileFromDot<DotQ4_K>,
                              TileFromDot<DotQ6_K>,
                              TileQ4_0Rows8,
+                             TileQ8_0Rows8Scalar,
                              TileQ4_KRows8Scalar,
                              AxpyF32,
                              AxpyF16};

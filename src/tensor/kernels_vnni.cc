@@ -43,6 +43,7 @@ const Kernels* Avx512VnniKernelTable() {
     k.tile_q4_0 = TileQ8<TileQ4_0>;
     k.tile_q8_0 = TileQ8<TileQ8_0>;
     k.tile_q4_0_rows8 = TileQ4_0Rows8;
+    k.tile_q8_0_rows8 = TileQ8_0Rows8;
     return k;
   }();
   return &kTable;

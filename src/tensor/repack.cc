@@ -8,13 +8,13 @@
 namespace ptmo::tensor {
 
 bool CanRepackRows8(DType type) {
-  return type == DType::kQ4_0 || type == DType::kQ4_K;
+  return type == DType::kQ4_0 || type == DType::kQ8_0 || type == DType::kQ4_K;
 }
 
 Expected<size_t> Rows8GroupBytes(DType type, int64_t cols) {
   if (!CanRepackRows8(type)) {
     return InvalidArgument(std::string("cannot repack ") + std::string(DTypeName(type)) +
-                           " matrices into 8-row groups (only q4_0 and q4_K)");
+                           " matrices into 8-row groups (only q4_0, q8_0 and q4_K)");
   }
   PTMO_ASSIGN_OR_RETURN(const size_t row_bytes, RowBytes(type, cols));
   if (type == DType::kQ4_K) {
@@ -73,6 +73,34 @@ void RepackQ4KGroups(const WeightMatrix& src, int64_t g_begin, int64_t g_end, ui
   }
 }
 
+// The kRows8 Q8_0 copy of groups [g_begin, g_end) (repack.h draws the block column).
+void RepackQ8_0Groups(const WeightMatrix& src, int64_t g_begin, int64_t g_end, uint8_t* out) {
+  const int64_t nb = src.cols / kQK8_0;
+  const size_t row_bytes = static_cast<size_t>(nb) * sizeof(BlockQ8_0);
+  const auto* in = static_cast<const uint8_t*>(src.data);
+  constexpr size_t kColumnBytes = kRows8 * sizeof(BlockQ8_0);  // 272
+  for (int64_t g = g_begin; g < g_end; ++g) {
+    uint8_t* group = out + static_cast<size_t>(g) * kRows8 * row_bytes;
+    for (int64_t b = 0; b < nb; ++b) {
+      uint8_t* col = group + static_cast<size_t>(b) * kColumnBytes;
+      for (int i = 0; i < kRows8; ++i) {
+        const int64_t row = g * kRows8 + i;
+        BlockQ8_0 block{};  // zero: rows past the end contribute nothing
+        if (row < src.rows) {
+          std::memcpy(&block,
+                      in + static_cast<size_t>(row) * row_bytes +
+                          static_cast<size_t>(b) * sizeof(BlockQ8_0),
+                      sizeof(block));
+        }
+        std::memcpy(col + i * sizeof(Half), &block.d, sizeof(Half));
+        for (int j = 0; j < 8; ++j) {
+          std::memcpy(col + kRows8 * sizeof(Half) + 32 * j + 4 * i, block.qs + 4 * j, 4);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void RepackRows8(const WeightMatrix& src, int64_t row_begin, int64_t row_end, void* dst) {
@@ -82,6 +110,11 @@ void RepackRows8(const WeightMatrix& src, int64_t row_begin, int64_t row_end, vo
   if (src.type == DType::kQ4_K) {
     RepackQ4KGroups(src, row_begin / kRows8, (row_end + kRows8 - 1) / kRows8,
                     static_cast<uint8_t*>(dst));
+    return;
+  }
+  if (src.type == DType::kQ8_0) {
+    RepackQ8_0Groups(src, row_begin / kRows8, (row_end + kRows8 - 1) / kRows8,
+                     static_cast<uint8_t*>(dst));
     return;
   }
   const int64_t nb = src.cols / kQK4_0;

@@ -20,6 +20,12 @@
 // 16 + 4j .. 19 + 4j (Q4_0 stores element k and k + 16 in one byte). A group is 8 * RowBytes
 // bytes: the same as the rows it holds, so streaming it reads exactly the GGUF bytes.
 //
+// Q8_0 the same way, with 4-byte pieces of signed bytes (272-byte block columns, the same bytes
+// as the 8 rows' blocks):
+//
+//   d[8]        Half   scale of block b of row 8g + i                       (16 bytes)
+//   qs[8][32]   int8   piece j (0..7): for each row i, that row's qs bytes 4j .. 4j + 3 at 4i
+//
 // Q4_K uses the same idea per 256-element super-block (nb = C / 256 block columns per group),
 // with the 6-bit scales and mins unpacked to bytes so that the kernels load them directly:
 //
@@ -45,7 +51,7 @@ namespace ptmo::tensor {
 
 inline constexpr int kRows8 = 8;  // rows per group of the kRows8 layout
 
-// True when RepackRows8 supports matrices of `type` (Q4_0, Q4_K).
+// True when RepackRows8 supports matrices of `type` (Q4_0, Q8_0, Q4_K).
 bool CanRepackRows8(DType type);
 
 inline constexpr size_t kQ4KRows8ColumnBytes = 1184;  // one Q4_K block column of a group

@@ -56,11 +56,12 @@ TEST(ModelWeights, RepacksQ4_0MatricesAndLeavesTheFileAsItWas) {
   EXPECT_NE(w.layers[1].wk.data, f.FindTensor("blk.1.attn_k.weight")->data);
   EXPECT_EQ(w.layers[1].wk.rows, 32);
   EXPECT_EQ(w.layers[0].w_down.layout, tensor::WeightLayout::kRows8);
-  // The embedding is looked up by rows and the Q8_0 output has no repacked kernel.
+  // The embedding is looked up by rows and stays in the file; the Q8_0 output is repacked too.
   EXPECT_EQ(w.token_embd.layout, tensor::WeightLayout::kRowMajor);
   EXPECT_EQ(w.token_embd.data, f.FindTensor("token_embd.weight")->data);
-  EXPECT_EQ(w.output.layout, tensor::WeightLayout::kRowMajor);
-  EXPECT_EQ((*model)->repacked().matrices(), 2 * 7);
+  EXPECT_EQ(w.output.type, DType::kQ8_0);
+  EXPECT_EQ(w.output.layout, tensor::WeightLayout::kRows8);
+  EXPECT_EQ((*model)->repacked().matrices(), 2 * 7 + 1);
   // Same bytes read per token: a group holds exactly its rows (32 and 64 are multiples of 8).
   EXPECT_EQ(*image, before);
 }
@@ -90,13 +91,20 @@ TEST(ModelWeights, MapsEveryTensorInPlace) {
 }
 
 TEST(ModelWeights, TiedOutputUsesTheEmbeddingMatrix) {
-  auto built = Build(Options("tiny-qwen2", WeightFormat::kQ8_0));
+  auto built = Build(Options("tiny-qwen2", WeightFormat::kQ8_0), "x.gguf", NoRepack());
   ASSERT_TRUE(built.ok()) << built.status().ToString();
   const ModelWeights& w = built->model->weights();
   EXPECT_TRUE(built->model->config().tied_output);
   EXPECT_EQ(w.output.data, w.token_embd.data);
   EXPECT_NE(w.layers[0].bq, nullptr);
   EXPECT_NE(w.layers[1].bv, nullptr);
+  // Repacked, the tied output gets its own kRows8 copy; the embedding keeps the file's rows.
+  auto repacked = Build(Options("tiny-qwen2", WeightFormat::kQ8_0));
+  ASSERT_TRUE(repacked.ok());
+  const ModelWeights& r = repacked->model->weights();
+  EXPECT_EQ(r.output.layout, tensor::WeightLayout::kRows8);
+  EXPECT_EQ(r.token_embd.layout, tensor::WeightLayout::kRowMajor);
+  EXPECT_NE(r.output.data, r.token_embd.data);
 }
 
 TEST(ModelWeights, CountsTheBytesOneTokenReads) {

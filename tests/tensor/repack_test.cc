@@ -201,7 +201,9 @@ TEST(RepackRows8, SizesAndUnsupportedTypes) {
   EXPECT_EQ(*Rows8Bytes(DType::kQ4_0, 0, 64), 0u);
   EXPECT_TRUE(CanRepackRows8(DType::kQ4_0));
   EXPECT_TRUE(CanRepackRows8(DType::kQ4_K));
-  EXPECT_FALSE(CanRepackRows8(DType::kQ8_0));
+  EXPECT_TRUE(CanRepackRows8(DType::kQ8_0));
+  EXPECT_FALSE(CanRepackRows8(DType::kQ6_K));
+  EXPECT_EQ(*Rows8Bytes(DType::kQ8_0, 9, 64), 16 * 2 * sizeof(BlockQ8_0));
   EXPECT_EQ(*Rows8Bytes(DType::kQ4_K, 8, 512), 2 * kQ4KRows8ColumnBytes);
   EXPECT_EQ(*Rows8Bytes(DType::kQ4_K, 9, 256), 2 * kQ4KRows8ColumnBytes);
   EXPECT_EQ(*Rows8GroupBytes(DType::kQ4_0, 64), 8 * 2 * sizeof(BlockQ4_0));
@@ -218,8 +220,90 @@ TEST(RepackRows8, EveryKernelSetHasTheRows8TilesAndOnlyForQ4_0AndQ4_K) {
     EXPECT_NE(k->TileFor(DType::kQ4_0, WeightLayout::kRows8), nullptr) << k->name;
     EXPECT_NE(k->TileFor(DType::kQ4_K, WeightLayout::kRows8), nullptr) << k->name;
     EXPECT_EQ(k->TileFor(DType::kQ6_K, WeightLayout::kRows8), nullptr) << k->name;
-    EXPECT_EQ(k->TileFor(DType::kQ8_0, WeightLayout::kRows8), nullptr) << k->name;
+    EXPECT_NE(k->TileFor(DType::kQ8_0, WeightLayout::kRows8), nullptr) << k->name;
+    EXPECT_EQ(k->TileFor(DType::kF16, WeightLayout::kRows8), nullptr) << k->name;
     EXPECT_EQ(k->TileFor(DType::kQ4_0, WeightLayout::kRowMajor), k->tile_q4_0) << k->name;
+  }
+}
+
+// ---- Q8_0 ----
+
+TEST(RepackRows8Q8_0, TilesEqualTheScalarRowMajorDotBitForBitOnEdgeSizes) {
+  for (const Kernels* k : AllKernelSets()) {
+    for (int64_t rows : {1, 7, 8, 9, 17, 67}) {
+      for (int64_t cols : {32, 64, 320}) {
+        const Repacked m =
+            RandomRepacked(rows, cols, 13 + static_cast<uint32_t>(rows * cols), DType::kQ8_0);
+        for (int64_t nt : {1, 2, 3, 4, 5}) {
+          const Activations a =
+              RandomActivations(nt, cols, 300 + static_cast<uint32_t>(nt), DType::kQ8_0);
+          ExpectTileMatchesScalarDot(*k, m, a, nt);
+        }
+      }
+    }
+  }
+}
+
+TEST(RepackRows8Q8_0, ExtremeBytesIncludingMinus128WeightsMatch) {
+  // Weights of -128 (never written by a quantizer, possible in a file) and +127 against
+  // activations of +-127: the largest partial sums of every set.
+  const int64_t rows = 10, cols = 96;
+  std::vector<uint8_t> w(*RowBytes(DType::kQ8_0, rows * cols));
+  auto* blocks = reinterpret_cast<BlockQ8_0*>(w.data());
+  for (int64_t b = 0; b < rows * cols / 32; ++b) {
+    blocks[b].d = FloatToHalf(0.5f + static_cast<float>(b % 3));
+    std::memset(blocks[b].qs, (b % 2) != 0 ? 0x80 : 0x7F, sizeof(blocks[b].qs));
+  }
+  const Repacked m = MakeRepacked(std::move(w), rows, cols, DType::kQ8_0);
+  for (float v : {1.0f, -1.0f}) {
+    Activations a;
+    a.stride = (*RowBytes(DType::kQ8_0, cols) + 3) & ~size_t{3};
+    a.storage.assign(a.stride * 3 / 4, 0);
+    const std::vector<float> x(static_cast<size_t>(cols), v);
+    for (int t = 0; t < 3; ++t) {
+      PrepareActivations(DType::kQ8_0, x.data(),
+                         reinterpret_cast<uint8_t*>(a.storage.data()) + t * a.stride, cols);
+    }
+    for (const Kernels* k : AllKernelSets()) ExpectTileMatchesScalarDot(*k, m, a, 3);
+  }
+}
+
+TEST(RepackRows8Q8_0, MatMulOnTheCopyEqualsTheScalarDotWhateverTheSplitAndRepacksInPieces) {
+  ThreadPool pool(3);
+  const int64_t rows = 61, cols = 128;
+  const Repacked m = RandomRepacked(rows, cols, 51, DType::kQ8_0);
+  const Activations a = RandomActivations(6, cols, 52, DType::kQ8_0);
+  for (const Kernels* k : AllKernelSets()) {
+    for (int64_t per_task : {0, 8, 13}) {
+      std::vector<float> out(static_cast<size_t>(6 * rows));
+      MatMul(m.view, a.data(), a.stride, 6, out.data(),
+             {.kernels = k, .pool = &pool, .rows_per_task = per_task});
+      for (int64_t t = 0; t < 6; ++t) {
+        for (int64_t r = 0; r < rows; ++r) {
+          ASSERT_EQ(std::bit_cast<uint32_t>(out[t * rows + r]),
+                    std::bit_cast<uint32_t>(ScalarDot(m, a, r, t)))
+              << k->name << " per_task " << per_task << " token " << t << " row " << r;
+        }
+      }
+    }
+  }
+  std::vector<uint8_t> pieces(m.rows8.size(), 0x11);
+  RepackRows8(m.src, 16, rows, pieces.data());
+  RepackRows8(m.src, 0, 16, pieces.data());
+  EXPECT_EQ(pieces, m.rows8);
+  const auto* src = reinterpret_cast<const BlockQ8_0*>(m.row_major.data());
+  const size_t row_blocks = static_cast<size_t>(cols / 32);
+  for (int i = 0; i < 8; ++i) {  // group 0, block column 1
+    const uint8_t* col = m.rows8.data() + 8 * sizeof(BlockQ8_0);
+    Half d;
+    std::memcpy(&d, col + 2 * i, 2);
+    EXPECT_EQ(d, src[i * row_blocks + 1].d);
+    for (int j = 0; j < 8; ++j) {
+      for (int e = 0; e < 4; ++e) {
+        EXPECT_EQ(static_cast<int8_t>(col[16 + 32 * j + 4 * i + e]),
+                  src[i * row_blocks + 1].qs[4 * j + e]);
+      }
+    }
   }
 }
 
