@@ -227,8 +227,9 @@ TEST_F(EngineCliTest, BenchEnginePrintsSpeedsBandwidthAndTheLimit) {
                               " --threads 1 --prompt-tokens 8 --gen-tokens 4 --rounds 1 "
                               "--bandwidth-mib 64 --bandwidth-passes 2");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* row : {"prompt processing", "generation", "memory read bandwidth",
-                          "weights read per token", "bandwidth limit", "generation vs limit"}) {
+  for (const char* row :
+       {"prompt processing", "generation", "memory read bandwidth", "weights read per token",
+        "bandwidth limit", "generation vs limit", "per round"}) {
     EXPECT_NE(r.out.find(row), std::string::npos) << row << "\n" << r.out;
   }
   EXPECT_NE(r.out.find("GB/s"), std::string::npos) << r.out;
