@@ -38,8 +38,8 @@
 namespace ptmo::engine {
 
 struct LoadOptions {
-  // Copies the matrices whose kernels need another layout (Q4_0, Q4_K: tensor/repack.h) into that
-  // layout at load; see repacked_weights.h. Off: every matrix is read in place from the file.
+  // Copies the matrices whose kernels need another layout (Q4_0, Q8_0, Q4_K: tensor/repack.h) into
+  // that layout at load; see repacked_weights.h. Off: every matrix is read in place from the file.
   // Results are the same either way up to the kernels' float summation order.
   RepackOptions repack;
 };

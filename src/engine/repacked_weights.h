@@ -1,10 +1,10 @@
 // Repacked copies of a model's matrices, made at load time for faster kernels.
 //
-// Q4_0 and Q4_K matrices stream at memory speed only in the kRows8 layout (tensor/repack.h),
-// which no GGUF file holds. RepackedWeights copies such matrices once, at load, into one anonymous
-// mapping it owns, and points the ModelWeights at the copies; the file mapping itself is never
-// written. So that resident memory stays about the file's size, the file pages of each
-// repacked original are then released (madvise MADV_DONTNEED: a read-only private file mapping
+// Q4_0, Q8_0 and Q4_K matrices stream at memory speed only in the kRows8 layout
+// (tensor/repack.h), which no GGUF file holds. RepackedWeights copies such matrices once, at load,
+// into one anonymous mapping it owns, and points the ModelWeights at the copies; the file mapping
+// itself is never written. So that resident memory stays about the file's size, the file pages of
+// each repacked original are then released (madvise MADV_DONTNEED: a read-only private file mapping
 // just reads them from the page cache again if they are ever touched, which only the embedding
 // lookup does, row by row).
 //
@@ -26,7 +26,7 @@
 namespace ptmo::engine {
 
 struct RepackOptions {
-  // Repack Q4_0 and Q4_K matrices into the kRows8 layout (every layer matrix and the output;
+  // Repack Q4_0, Q8_0 and Q4_K matrices into the kRows8 layout (every layer matrix and the output;
   // the embedding table stays as the file has it, since lookups read single rows).
   bool rows8 = true;
   // Release the file pages of the repacked originals (only done for file-backed GgufFiles).

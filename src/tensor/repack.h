@@ -1,5 +1,5 @@
-// Repacking Q4_0 matrices into groups of 8 interleaved rows (WeightLayout::kRows8), the layout
-// the decode kernels stream at memory speed.
+// Repacking Q4_0, Q8_0 and Q4_K matrices into groups of 8 interleaved rows
+// (WeightLayout::kRows8), the layout the decode kernels stream at memory speed.
 //
 // Why: in GGUF's row-major layout a matvec either walks one row at a time (one horizontal sum
 // and one scalar scale conversion per row and block) or several rows as separate streams. In
