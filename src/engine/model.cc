@@ -349,7 +349,8 @@ void Session::Layer(int64_t l, int64_t start_pos, int64_t n, float* x) {
 // For token t at position p = start_pos + t and query head h (KV head h / group_size):
 //   score[j] = q_h . k_j / sqrt(head_dim) for j <= p;  att_h = sum_j softmax(score)[j] v_j.
 // With an F16 cache the query is rounded to F16 and dotted with the F16 keys by the F16
-// kernel, as llama.cpp does; values are accumulated in f32.
+// kernel, and the softmax weights are rounded to F16 before they scale the F16 values, as
+// llama.cpp does (its F16 mul_mat converts the f32 operand); values are accumulated in f32.
 void Session::Attention(int64_t l, int64_t start_pos, int64_t n) {
   const ModelConfig& c = config_;
   const int64_t hd = c.head_dim;
@@ -381,6 +382,11 @@ void Session::Attention(int64_t l, int64_t start_pos, int64_t n) {
         scores[j] = dot(hd, keys + static_cast<size_t>(j) * row + kv_offset, qx) * scale;
       }
       Softmax(scores, n_pos);
+      if (f16) {
+        for (int64_t j = 0; j < n_pos; ++j) {
+          scores[j] = tensor::HalfToFloat(tensor::FloatToHalf(scores[j]));
+        }
+      }
       float* out = &s_.att[t * d + h * hd];
       std::fill(out, out + hd, 0.0f);
       for (int64_t j = 0; j < n_pos; ++j) {

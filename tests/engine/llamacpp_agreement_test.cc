@@ -5,11 +5,14 @@
 // a seed: the logits after a prompt of token ids and the 64 ids greedy decoding continues
 // with. Each test regenerates the same model in memory, runs the same ids and compares.
 //
-// Tolerances (docs/engine.md, "Agreement with llama.cpp"): both engines quantize activations
-// to Q8_0 / Q8_K for quantized weights and keep the KV cache in F16, but sum in other orders,
-// so logits are compared by cosine similarity (> 0.9999) and by the largest difference
-// relative to the largest logit (< 2%; measured below 0.3%), and greedy decoding must pick the
-// same 64 tokens.
+// Tolerances (docs/engine.md, "Agreement with llama.cpp"): both engines round activations
+// to Q8_0 / Q8_K for quantized weights, keep the KV cache in F16 and round the attention
+// weights to F16 before they meet the values, so the prompt's logits agree to float summation
+// order: cosine > 0.99999 and the largest difference < 1e-4 of the largest logit (measured
+// 1e-7 on quantized files, 2e-5 on F32). While decoding, a summation-order difference
+// eventually flips one activation rounding and the random-weight models then drift ~1% apart,
+// so greedy steps are checked teacher-forced with a near-tie allowance, and free-running
+// decoding must stay on llama.cpp's tokens for at least half the run.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -94,16 +97,17 @@ TEST_P(AgreesWithLlamaCpp, SameLogitsAndGreedyTokens) {
     max_abs = std::max(max_abs, std::fabs(b));
   }
   const double cosine = ab / std::sqrt(aa * bb);
-  EXPECT_GT(cosine, 0.9999) << GetParam();
-  EXPECT_LT(max_diff / max_abs, 0.02) << GetParam() << ": max |diff| " << max_diff;
-  std::printf("%s: cosine %.8f, max |diff| %.5f (%.4f%% of the largest logit)\n",
-              GetParam().c_str(), cosine, max_diff, 100.0 * max_diff / max_abs);
+  EXPECT_GT(cosine, 0.99999) << GetParam();
+  EXPECT_LT(max_diff / max_abs, 1e-4) << GetParam() << ": max |diff| " << max_diff;
+  std::printf("%s: cosine %.8f, max |diff| %.2e (%.2e of the largest logit)\n", GetParam().c_str(),
+              cosine, max_diff, max_diff / max_abs);
 
   // Greedy decoding, teacher-forced: feed llama.cpp's tokens and check at every step that
   // this engine's top token is llama.cpp's, or that llama.cpp's token is a near tie here (within
-  // the logit tolerance of this engine's top logit: random-weight models have many).
-  // Free-running, one near tie would send the two continuations apart for good; this way every
-  // one of the 64 steps is checked.
+  // 2% of the largest logit of this engine's top logit: after a flipped rounding the two
+  // engines differ by ~1%, and random-weight models have many near ties). Free-running, one
+  // near tie sends the continuations apart for good; this way every one of the 64 steps is
+  // checked.
   int exact = 0, near_ties = 0;
   int64_t pos = static_cast<int64_t>(want.prompt.size());
   for (size_t i = 0; i < want.greedy.size(); ++i) {
@@ -126,6 +130,26 @@ TEST_P(AgreesWithLlamaCpp, SameLogitsAndGreedyTokens) {
   }
   std::printf("%s: %d of 64 greedy steps pick llama.cpp's token, %d near ties\n",
               GetParam().c_str(), exact, near_ties);
+
+  // Free-running: this engine's own greedy continuation. Measured: 42 (tiny-256 Q4_0),
+  // 62 (Q8_0) and 64 (the others) tokens equal before the first near tie.
+  auto fresh = Session::Create(model, {.n_ctx = 128, .pool = &pool});
+  ASSERT_TRUE(fresh.ok());
+  logits = (*fresh)->Prefill(want.prompt, 0);
+  ASSERT_TRUE(logits.ok());
+  pos = static_cast<int64_t>(want.prompt.size());
+  int same_prefix = 0;
+  for (size_t i = 0; i < want.greedy.size(); ++i) {
+    const std::span<const float> l = *logits;
+    const int32_t mine = static_cast<int32_t>(std::max_element(l.begin(), l.end()) - l.begin());
+    if (mine != want.greedy[i]) break;
+    ++same_prefix;
+    logits = (*fresh)->Forward(mine, pos++);
+    ASSERT_TRUE(logits.ok());
+  }
+  std::printf("%s: free-running, the first %d of 64 tokens are llama.cpp's\n", GetParam().c_str(),
+              same_prefix);
+  EXPECT_GE(same_prefix, 32) << GetParam();
   EXPECT_GE(exact, 60) << GetParam();
 }
 
