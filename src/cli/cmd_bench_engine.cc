@@ -12,6 +12,7 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@ struct BenchEngineFlags {
   int rounds = 3;
   int64_t bandwidth_mib = 1024;  // large enough to defeat any cache
   int bandwidth_passes = 2;
+  // Tokens of the round interleaved with bandwidth passes (unset: gen_tokens); 0: none.
+  std::optional<int> paired_tokens;
   std::string kernels = "best";
   bool no_repack = false;
   RepackCacheFlags repack_cache;
@@ -202,6 +205,31 @@ Expected<RoundTimes> RunRound(engine::Session& session, const std::vector<int32_
   return r;
 }
 
+// Generation interleaved with bandwidth passes: pass, token, pass, token, ..., pass. Each
+// token's speed is set against the better of the two passes beside it (~20-60 ms away), so
+// bandwidth swings slower than that cancel out. Returns each token's percentage of the limit.
+Expected<std::vector<double>> RunPairedRound(engine::Session& session,
+                                             const std::vector<int32_t>& prompt, int tokens,
+                                             double bytes_per_token, BandwidthProbe& probe) {
+  session.Reset();
+  PTMO_ASSIGN_OR_RETURN(std::span<const float> logits, session.Prefill(prompt, 0));
+  int64_t pos = static_cast<int64_t>(prompt.size());
+  std::vector<double> percent;
+  double before = probe.Pass();
+  for (int i = 0; i < tokens; ++i) {
+    const int32_t next =
+        static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+    const auto t0 = Clock::now();
+    PTMO_ASSIGN_OR_RETURN(logits, session.Forward(next, pos++));
+    const double seconds = std::max(1e-9, Seconds(t0, Clock::now()));
+    const double after = probe.Pass();
+    const double adjacent = std::max(before, after);
+    percent.push_back(100.0 * bytes_per_token / seconds / (adjacent * 1e9));
+    before = after;
+  }
+  return percent;
+}
+
 std::string MatrixTypes(const engine::ModelWeights& w) {
   std::vector<std::string> names;
   auto add = [&](const tensor::WeightMatrix& m) {
@@ -226,6 +254,7 @@ const tensor::Kernels* KernelSet(const std::string& name) {
 }
 
 int RunBenchEngine(const BenchEngineFlags& f) {
+  const int paired_tokens = f.paired_tokens.value_or(f.gen_tokens);
   const tensor::Kernels* kernels = KernelSet(f.kernels);
   if (kernels == nullptr) {
     return Fail("--kernels '" + f.kernels +
@@ -240,9 +269,9 @@ int RunBenchEngine(const BenchEngineFlags& f) {
   if (!model.ok()) return Fail(model.status());
   const double load_s = Seconds(load_start, Clock::now());
   const engine::ModelConfig& c = (*model)->config();
-  const int64_t needed = int64_t{f.prompt_tokens} + f.gen_tokens;
+  const int64_t needed = int64_t{f.prompt_tokens} + std::max(f.gen_tokens, paired_tokens);
   if (needed > c.n_ctx_train) {
-    return Fail("--prompt-tokens + --gen-tokens (" + std::to_string(needed) +
+    return Fail("--prompt-tokens + --gen-tokens (or --paired-tokens) (" + std::to_string(needed) +
                 ") exceed the context of model '" + f.model + "' (" +
                 std::to_string(c.n_ctx_train) + " positions)");
   }
@@ -292,12 +321,17 @@ int RunBenchEngine(const BenchEngineFlags& f) {
     tg.push_back(times->gen_tok_per_s);
   }
   probe_passes();
+  const engine::ModelWeights& w = (*model)->weights();
+  const double bytes_per_token = static_cast<double>(w.BytesReadPerToken());
+  std::vector<double> paired_percent;
+  if (paired_tokens > 0) {
+    auto paired = RunPairedRound(**session, prompt, paired_tokens, bytes_per_token, **probe);
+    if (!paired.ok()) return Fail(paired.status());
+    paired_percent = std::move(*paired);
+  }
   const double pp_median = Median(pp);
   const double tg_median = Median(tg);
   const double bandwidth = (*probe)->best_gb_per_s();
-
-  const engine::ModelWeights& w = (*model)->weights();
-  const double bytes_per_token = static_cast<double>(w.BytesReadPerToken());
   const double limit = bandwidth * 1e9 / bytes_per_token;
   // Each round against the bandwidth of its own minutes (the better of the sets just before and
   // just after it): other tenants move this machine's bandwidth by up to 2x between rounds.
@@ -324,6 +358,7 @@ int RunBenchEngine(const BenchEngineFlags& f) {
   t.AddRow({"memory read bandwidth", Fixed(bandwidth, 2) + " GB/s",
             std::to_string(f.bandwidth_mib) + " MiB, best of " +
                 std::to_string((*probe)->passes()) + " passes around the rounds" +
+                (paired_percent.empty() ? "" : " and in the paired round") +
                 ((*probe)->avx2() ? ", avx2" : ", scalar")});
   t.AddRow({"weights read per token", Fixed(bytes_per_token / 1e6, 2) + " MB",
             "every matrix + output + 1 embedding row"});
@@ -332,6 +367,11 @@ int RunBenchEngine(const BenchEngineFlags& f) {
             "median generation / limit at the best pass"});
   t.AddRow({"  per round", Fixed(Median(round_percent), 1) + " %",
             "median; each round / limit at the passes beside it; " + range(round_percent)});
+  if (!paired_percent.empty()) {
+    t.AddRow({"  paired per token", Fixed(Median(paired_percent), 1) + " %",
+              "median; " + std::to_string(paired_percent.size()) +
+                  " tokens, each / limit at the passes beside it; " + range(paired_percent)});
+  }
   const engine::RepackedWeights& repacked = (*model)->repacked();
   t.AddRow({"model load", Fixed(load_s * 1e3, 1) + " ms",
             "map + check tensors; file " + Megabytes(file_size) + "; " + RepackSummary(repacked)});
@@ -376,6 +416,10 @@ void RegisterBenchEngine(CLI::App& app, int* exit_code) {
                   "Timed passes over the buffer before each round and after the last")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  cmd->add_option("--paired-tokens", flags->paired_tokens,
+                  "Tokens of an extra round with a bandwidth pass between every two tokens "
+                  "(default: --gen-tokens; 0: skip it)")
+      ->check(CLI::Range(0, 1 << 20));
   cmd->add_option("--kernels", flags->kernels,
                   "Kernel set: best, scalar, avx2 or avx512vnni (to compare them)")
       ->capture_default_str();

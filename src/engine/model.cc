@@ -382,9 +382,12 @@ void Session::Attention(int64_t l, int64_t start_pos, int64_t n) {
         scores[j] = dot(hd, keys + static_cast<size_t>(j) * row + kv_offset, qx) * scale;
       }
       Softmax(scores, n_pos);
-      if (f16) {
-        for (int64_t j = 0; j < n_pos; ++j) {
-          scores[j] = tensor::HalfToFloat(tensor::FloatToHalf(scores[j]));
+      if (f16) {  // through the row converters, which use F16C where the CPU has it
+        Half rounded[64];
+        for (int64_t j = 0; j < n_pos; j += 64) {
+          const int64_t m = std::min<int64_t>(64, n_pos - j);
+          tensor::FloatToHalfRow(scores + j, rounded, m);
+          tensor::HalfToFloatRow(rounded, scores + j, m);
         }
       }
       float* out = &s_.att[t * d + h * hd];

@@ -225,16 +225,33 @@ TEST_F(EngineCliTest, BenchEnginePrintsSpeedsBandwidthAndTheLimit) {
   const std::string path = MakeModel("tiny-q4_0.gguf", "--shape tiny --type q4_0");
   EngineCliResult r = RunPtmo("bench-engine --model " + path +
                               " --threads 1 --prompt-tokens 8 --gen-tokens 4 --rounds 1 "
-                              "--bandwidth-mib 64 --bandwidth-passes 2");
+                              "--bandwidth-mib 64 --bandwidth-passes 2 --paired-tokens 5");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* row :
        {"prompt processing", "generation", "memory read bandwidth", "weights read per token",
-        "bandwidth limit", "generation vs limit", "per round"}) {
+        "bandwidth limit", "generation vs limit", "per round", "paired per token", "5 tokens"}) {
     EXPECT_NE(r.out.find(row), std::string::npos) << row << "\n" << r.out;
   }
   EXPECT_NE(r.out.find("GB/s"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" %"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("q4_0"), std::string::npos) << r.out;  // matrix types
+}
+
+TEST_F(EngineCliTest, BenchEngineSkipsThePairedRoundOnRequest) {
+  const std::string path = MakeModel("tiny-q4_0.gguf", "--shape tiny --type q4_0");
+  EngineCliResult r = RunPtmo("bench-engine --model " + path +
+                              " --threads 1 --prompt-tokens 8 --gen-tokens 4 --rounds 1 "
+                              "--bandwidth-mib 16 --bandwidth-passes 1 --paired-tokens 0");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("per round"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("paired per token"), std::string::npos) << r.out;
+  // The paired round needs its own context: prompt + paired tokens.
+  EngineCliResult over = RunPtmo("bench-engine --model " + path +
+                                 " --prompt-tokens 200 --gen-tokens 4 --paired-tokens 60 "
+                                 "--bandwidth-mib 1");
+  ExpectOneLineError(over);
+  EXPECT_NE(over.err.find("260"), std::string::npos) << over.err;
+  EXPECT_NE(over.err.find("--paired-tokens"), std::string::npos) << over.err;
 }
 
 TEST_F(EngineCliTest, BenchEngineRefusesMoreTokensThanTheContext) {
