@@ -21,6 +21,6 @@ void RegisterServe(CLI::App& app, int* exit_code);   // serve and hash-key
 void RegisterBenchGateway(CLI::App& app, int* exit_code);
 void RegisterAudit(CLI::App& app, int* exit_code);   // audit leakage, audit show
 void RegisterBudget(CLI::App& app, int* exit_code);  // budget show, budget reset
-void RegisterImage(CLI::App& app, int* exit_code);  // scan-image, redact-, eval-, gen-image-data
+void RegisterImage(CLI::App& app, int* exit_code);   // scan-image, redact-, eval-, gen-image-data
 
 }  // namespace ptmo::cli
