@@ -184,6 +184,11 @@ struct RoundTimes {
   double gen_tok_per_s = 0.0;
 };
 
+// The token greedy decoding picks: the first of the largest logits.
+int32_t GreedyNext(std::span<const float> logits) {
+  return static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+}
+
 // Processes `prompt` from position 0, then generates greedily for `gen_tokens` tokens (each
 // generated token is run through the model, as in real decoding).
 Expected<RoundTimes> RunRound(engine::Session& session, const std::vector<int32_t>& prompt,
@@ -194,8 +199,7 @@ Expected<RoundTimes> RunRound(engine::Session& session, const std::vector<int32_
   const auto t1 = Clock::now();
   int64_t pos = static_cast<int64_t>(prompt.size());
   for (int i = 0; i < gen_tokens; ++i) {
-    const int32_t next =
-        static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+    const int32_t next = GreedyNext(logits);
     PTMO_ASSIGN_OR_RETURN(logits, session.Forward(next, pos++));
   }
   const auto t2 = Clock::now();
@@ -217,8 +221,7 @@ Expected<std::vector<double>> RunPairedRound(engine::Session& session,
   std::vector<double> percent;
   double before = probe.Pass();
   for (int i = 0; i < tokens; ++i) {
-    const int32_t next =
-        static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+    const int32_t next = GreedyNext(logits);
     const auto t0 = Clock::now();
     PTMO_ASSIGN_OR_RETURN(logits, session.Forward(next, pos++));
     const double seconds = std::max(1e-9, Seconds(t0, Clock::now()));

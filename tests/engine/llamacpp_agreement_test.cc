@@ -133,9 +133,8 @@ TEST_P(AgreesWithLlamaCpp, SameLogitsAndGreedyTokens) {
 
   // Free-running: this engine's own greedy continuation. Measured: 42 (tiny-256 Q4_0),
   // 62 (Q8_0) and 64 (the others) tokens equal before the first near tie.
-  auto fresh = Session::Create(model, {.n_ctx = 128, .pool = &pool});
-  ASSERT_TRUE(fresh.ok());
-  logits = (*fresh)->Prefill(want.prompt, 0);
+  (*session)->Reset();
+  logits = (*session)->Prefill(want.prompt, 0);
   ASSERT_TRUE(logits.ok());
   pos = static_cast<int64_t>(want.prompt.size());
   int same_prefix = 0;
@@ -144,7 +143,7 @@ TEST_P(AgreesWithLlamaCpp, SameLogitsAndGreedyTokens) {
     const int32_t mine = static_cast<int32_t>(std::max_element(l.begin(), l.end()) - l.begin());
     if (mine != want.greedy[i]) break;
     ++same_prefix;
-    logits = (*fresh)->Forward(mine, pos++);
+    logits = (*session)->Forward(mine, pos++);
     ASSERT_TRUE(logits.ok());
   }
   std::printf("%s: free-running, the first %d of 64 tokens are llama.cpp's\n", GetParam().c_str(),
